@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+/** Wharf's settings, read from the environment and an optional YAML or JSON file. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection string; undefined selects the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Blob storage location: a `file://` URL or a plain path. */
+  storageUrl: string;
+  /** Password for `admin` at first start; undefined means generate one. */
+  adminPassword: string | undefined;
+  externalUrl: string;
+  logLevel: string;
+  /** Upload sessions untouched for this many seconds are removed. */
+  uploadTtlSeconds: number;
+  /** Largest manifest accepted, in bytes. */
+  maxManifestBytes: number;
+}
+
+const FILE_KEYS: Record<string, string> = {
+  port: 'PORT',
+  dataDir: 'WHARF_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  storage: 'WHARF_STORAGE',
+  adminPassword: 'WHARF_ADMIN_PASSWORD',
+  externalUrl: 'WHARF_EXTERNAL_URL',
+  logLevel: 'WHARF_LOG_LEVEL',
+};
+
+/**
+ * Reads the configuration file named by WHARF_CONFIG (YAML or JSON, keys as in
+ * FILE_KEYS). Environment variables win over the file.
+ */
+function readConfigFile(env: NodeJS.ProcessEnv): Record<string, string> {
+  const file = env.WHARF_CONFIG;
+  if (!file) return {};
+
+  const parsed: unknown = YAML.parse(readFileSync(file, 'utf8'));
+  if (parsed === null || typeof parsed !== 'object') {
+    throw new Error(`WHARF_CONFIG file ${file} must contain a mapping of settings`);
+  }
+
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const variable = FILE_KEYS[key];
+    if (!variable) throw new Error(`unknown setting "${key}" in ${file}; known: ${Object.keys(FILE_KEYS).join(', ')}`);
+    values[variable] = String(value);
+  }
+  return values;
+}
+
+function parseInteger(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Builds the configuration from the environment (and WHARF_CONFIG). Throws on invalid values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: NodeJS.ProcessEnv = { ...readConfigFile(env), ...env };
+  const port = parseInteger('PORT', merged.PORT ?? '5000', 0, 65535);
+  const dataDir = path.resolve(merged.WHARF_DATA_DIR ?? './data');
+  const externalUrl = (merged.WHARF_EXTERNAL_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(externalUrl);
+  } catch {
+    throw new Error(`WHARF_EXTERNAL_URL must be an absolute URL, got "${externalUrl}"`);
+  }
+
+  return {
+    port,
+    host: merged.WHARF_HOST ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: merged.DATABASE_URL || undefined,
+    storageUrl: merged.WHARF_STORAGE || path.join(dataDir, 'storage'),
+    adminPassword: merged.WHARF_ADMIN_PASSWORD || undefined,
+    externalUrl,
+    logLevel: merged.WHARF_LOG_LEVEL ?? 'info',
+    uploadTtlSeconds: parseInteger('WHARF_UPLOAD_TTL', merged.WHARF_UPLOAD_TTL ?? String(24 * 3600), 1, 365 * 24 * 3600),
+    maxManifestBytes: 4 * 1024 * 1024,
+  };
+}

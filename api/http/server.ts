@@ -1,0 +1,48 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Services } from '../app/services.ts';
+import { registerRegistry } from '../registry/router.ts';
+import { type Readiness, registerHealth } from './health.ts';
+import { registerMetrics } from './metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Repository the request touched, for the request log line. */
+    repository?: string;
+  }
+}
+
+/**
+ * Builds the HTTP application: registry, health and metrics. One log line per
+ * request, written when the response ends.
+ */
+export async function buildServer(services: Services, readiness: Readiness): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Registry routes read their bodies as streams; this only bounds the other routes.
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 0,
+    forceCloseConnections: true,
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const line = {
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      ...(request.repository ? { repository: request.repository } : {}),
+    };
+    if (reply.statusCode >= 500) request.log.error(line, 'request completed');
+    else request.log.info(line, 'request completed');
+  });
+
+  await registerMetrics(app);
+  await registerHealth(app, services, readiness);
+  await app.register(async (scope) => registerRegistry(scope, services));
+
+  app.setNotFoundHandler(async (request, reply) => {
+    return reply.code(404).type('application/json').send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+  return app;
+}

@@ -1,0 +1,192 @@
+import type { Logger } from 'pino';
+import type { BlobService } from '../blobs/blob-service.ts';
+import type { Prisma } from '../db/client.ts';
+import { digestOf, looksLikeDigest, parseDigest } from '../digest/digest.ts';
+import { WharfError } from '../errors/catalog.ts';
+import type { RepositoryRef } from '../repositories/repository-service.ts';
+import { isValidTag } from '../registry/names.ts';
+import { isIndexType, isNonDistributable } from './media-types.ts';
+import { type Descriptor, type ParsedManifest, parseManifest } from './parse-manifest.ts';
+
+/** A stored manifest as the registry serves it. */
+export interface StoredManifest {
+  id: number;
+  digest: string;
+  mediaType: string;
+  content: Buffer;
+}
+
+export interface PutManifestResult {
+  digest: string;
+  subjectDigest?: string;
+}
+
+/** Pull times are written at most this often per manifest, to keep pulls read-only most of the time. */
+const PULL_TIME_RESOLUTION_MS = 60_000;
+
+/** Stores, validates, serves and deletes manifests; maintains tags and references. */
+export class ManifestService {
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly blobs: BlobService,
+    private readonly logger: Logger,
+    private readonly maxManifestBytes: number,
+  ) {}
+
+  /**
+   * Validates and stores a manifest under a tag or its digest. The digest is of
+   * the exact bytes; a digest reference must match it.
+   */
+  async put(repository: RepositoryRef, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutManifestResult> {
+    const byDigest = looksLikeDigest(reference);
+    if (!byDigest && !isValidTag(reference)) throw new WharfError('TAG_INVALID', `invalid tag "${reference}"`, { tag: reference });
+    if (bytes.length > this.maxManifestBytes) {
+      throw new WharfError('MANIFEST_INVALID', `manifest is ${bytes.length} bytes, over the ${this.maxManifestBytes}-byte limit`, undefined, 413);
+    }
+
+    const algorithm = byDigest ? parseDigest(reference).algorithm : 'sha256';
+    const digest = digestOf(bytes, algorithm);
+    if (byDigest && digest !== reference) {
+      throw new WharfError('DIGEST_INVALID', `manifest content has digest ${digest}, not ${reference}`, { digest: reference });
+    }
+
+    const manifest = parseManifest(bytes, contentType);
+    await this.#checkReferences(repository.id, manifest);
+    const artifactId = await this.#storeArtifact(repository.id, digest, bytes, manifest);
+    if (!byDigest) await this.#setTag(repository.id, reference, artifactId);
+
+    return { digest, subjectDigest: manifest.subject?.digest };
+  }
+
+  /** Finds a manifest by tag or digest; raises MANIFEST_UNKNOWN. */
+  async get(repository: RepositoryRef, reference: string): Promise<StoredManifest> {
+    const artifact = looksLikeDigest(reference)
+      ? await this.prisma.artifact.findUnique({
+          where: { repositoryId_digest: { repositoryId: repository.id, digest: reference } },
+          select: { id: true, digest: true, mediaType: true, content: true, pulledAt: true },
+        })
+      : (
+          await this.prisma.tag.findUnique({
+            where: { repositoryId_name: { repositoryId: repository.id, name: reference } },
+            select: { artifact: { select: { id: true, digest: true, mediaType: true, content: true, pulledAt: true } } },
+          })
+        )?.artifact;
+
+    if (!artifact) {
+      throw new WharfError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository.name}`, { reference });
+    }
+    return { id: artifact.id, digest: artifact.digest, mediaType: artifact.mediaType, content: Buffer.from(artifact.content) };
+  }
+
+  /** Records a pull; skipped when the last one is recent. Never blocks the response. */
+  recordPull(manifest: StoredManifest): void {
+    const since = new Date(Date.now() - PULL_TIME_RESOLUTION_MS);
+    this.prisma.artifact
+      .updateMany({ where: { id: manifest.id, OR: [{ pulledAt: null }, { pulledAt: { lt: since } }] }, data: { pulledAt: new Date() } })
+      .catch((error: unknown) => this.logger.warn({ err: error, digest: manifest.digest }, 'failed to record pull time'));
+  }
+
+  /** Deletes a tag, or by digest the manifest with all its tags. Raises MANIFEST_UNKNOWN. */
+  async delete(repository: RepositoryRef, reference: string): Promise<void> {
+    if (!looksLikeDigest(reference)) {
+      const result = await this.prisma.tag.deleteMany({ where: { repositoryId: repository.id, name: reference } });
+      if (result.count === 0) throw new WharfError('MANIFEST_UNKNOWN', `tag ${reference} not found in ${repository.name}`, { tag: reference });
+      return;
+    }
+
+    parseDigest(reference);
+    const result = await this.prisma.artifact.deleteMany({ where: { repositoryId: repository.id, digest: reference } });
+    if (result.count === 0) {
+      throw new WharfError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository.name}`, { digest: reference });
+    }
+  }
+
+  /**
+   * Rejects a manifest that references content the repository lacks: one
+   * MANIFEST_BLOB_UNKNOWN listing each missing blob or child manifest. A
+   * missing subject is allowed, as the referrers API requires.
+   */
+  async #checkReferences(repositoryId: number, manifest: ParsedManifest): Promise<void> {
+    let missing: string[];
+    if (isIndexType(manifest.mediaType)) {
+      const wanted = [...new Set(manifest.children.map((child) => child.digest))];
+      const found = await this.prisma.artifact.findMany({
+        where: { repositoryId, digest: { in: wanted } },
+        select: { digest: true },
+      });
+      const present = new Set(found.map((artifact) => artifact.digest));
+      missing = wanted.filter((digest) => !present.has(digest));
+    } else {
+      const blobs = [manifest.config!, ...manifest.children].filter((layer) => !isNonDistributable(layer.mediaType));
+      const wanted = [...new Set(blobs.map((blob) => blob.digest))];
+      const present = await this.blobs.filterReadable(repositoryId, wanted);
+      missing = wanted.filter((digest) => !present.has(digest));
+    }
+
+    if (missing.length > 0) {
+      throw new WharfError('MANIFEST_BLOB_UNKNOWN', `manifest references content not in this repository: ${missing.join(', ')}`, {
+        digests: missing,
+      });
+    }
+  }
+
+  async #storeArtifact(repositoryId: number, digest: string, bytes: Buffer, manifest: ParsedManifest): Promise<number> {
+    const existing = await this.prisma.artifact.findUnique({
+      where: { repositoryId_digest: { repositoryId, digest } },
+      select: { id: true },
+    });
+    if (existing) return existing.id;
+
+    const references = buildReferences(manifest);
+    try {
+      const artifact = await this.prisma.artifact.create({
+        data: {
+          repositoryId,
+          digest,
+          mediaType: manifest.mediaType,
+          artifactType: manifest.artifactType ?? null,
+          size: BigInt(bytes.length),
+          content: new Uint8Array(bytes),
+          subjectDigest: manifest.subject?.digest ?? null,
+          configDigest: manifest.config?.digest ?? null,
+          annotations: manifest.annotations ?? undefined,
+          references: { create: references },
+        },
+        select: { id: true },
+      });
+      return artifact.id;
+    } catch (error) {
+      // Another request stored the same manifest first: use its row.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      const winner = await this.prisma.artifact.findUniqueOrThrow({ where: { repositoryId_digest: { repositoryId, digest } } });
+      return winner.id;
+    }
+  }
+
+  async #setTag(repositoryId: number, name: string, artifactId: number): Promise<void> {
+    await this.prisma.tag.upsert({
+      where: { repositoryId_name: { repositoryId, name } },
+      create: { repositoryId, name, artifactId },
+      update: { artifactId, pushedAt: new Date() },
+    });
+  }
+}
+
+function buildReferences(manifest: ParsedManifest) {
+  const references: { digest: string; kind: string; mediaType: string; size: bigint; position: number; platform?: object }[] = [];
+  const add = (descriptor: Descriptor, kind: string) => {
+    references.push({
+      digest: descriptor.digest,
+      kind,
+      mediaType: descriptor.mediaType,
+      size: BigInt(descriptor.size),
+      position: references.length,
+      ...(descriptor.platform ? { platform: descriptor.platform } : {}),
+    });
+  };
+
+  if (manifest.config) add(manifest.config, 'config');
+  const childKind = isIndexType(manifest.mediaType) ? 'manifest' : 'layer';
+  for (const child of manifest.children) add(child, childKind);
+  return references;
+}

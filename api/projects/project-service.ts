@@ -1,0 +1,52 @@
+import type { Prisma } from '../db/client.ts';
+import { WharfError } from '../errors/catalog.ts';
+
+/** Project names as Harbor allows them: lower case, digits and `._-`, 1 to 255 characters. */
+const PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export interface ProjectSummary {
+  id: number;
+  name: string;
+  public: boolean;
+  createdAt: Date;
+}
+
+export function validateProjectName(name: string): void {
+  if (name.length < 1 || name.length > 255 || !PROJECT_NAME.test(name)) {
+    throw new WharfError(
+      'INVALID_INPUT',
+      `invalid project name "${name}": use 1 to 255 lower-case letters, digits and . _ - (not at either end)`,
+    );
+  }
+}
+
+/** Creates, finds and lists projects. */
+export class ProjectService {
+  constructor(private readonly prisma: Prisma) {}
+
+  async create(name: string, options: { public: boolean }): Promise<ProjectSummary> {
+    validateProjectName(name);
+    try {
+      return await this.prisma.project.create({ data: { name, public: options.public } });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') {
+        throw new WharfError('CONFLICT', `project "${name}" already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /** Creates the project unless it exists; returns whether it was created. */
+  async ensure(name: string, options: { public: boolean }): Promise<boolean> {
+    const result = await this.prisma.project.createMany({ data: [{ name, public: options.public }], skipDuplicates: true });
+    return result.count === 1;
+  }
+
+  async findByName(name: string): Promise<ProjectSummary | null> {
+    return this.prisma.project.findUnique({ where: { name } });
+  }
+
+  async list(): Promise<ProjectSummary[]> {
+    return this.prisma.project.findMany({ orderBy: { name: 'asc' } });
+  }
+}

@@ -1,0 +1,67 @@
+import type { ByteRange } from '../storage/driver.ts';
+import { WharfError } from '../errors/catalog.ts';
+import { parseDigest } from '../digest/digest.ts';
+import type { RegistryContext } from './context.ts';
+
+/** Parses a single-range `Range: bytes=...` header against a size; undefined means "send all". */
+export function parseRangeHeader(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+/** GET and HEAD of a blob, with Range support. */
+export async function getBlob(context: RegistryContext, digest: string): Promise<void> {
+  const { services, reply, request } = context;
+  parseDigest(digest);
+  const repository = await services.repositories.find(context.name);
+  const blob = repository ? await services.blobs.findInRepository(repository.id, digest) : undefined;
+  if (!blob) throw new WharfError('BLOB_UNKNOWN', `blob ${digest} not found in ${context.name}`, { digest });
+
+  const range = parseRangeHeader(request.headers.range, blob.size);
+  reply.headers({
+    'docker-content-digest': digest,
+    'content-type': 'application/octet-stream',
+    'accept-ranges': 'bytes',
+    etag: `"${digest}"`,
+    'cache-control': 'max-age=31536000',
+  });
+
+  if (range === 'unsatisfiable') {
+    reply.header('content-range', `bytes */${blob.size}`);
+    throw new WharfError('RANGE_INVALID', `range ${request.headers.range} is outside the blob of ${blob.size} bytes`);
+  }
+
+  if (range) {
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${blob.size}`);
+    reply.header('content-length', String(range.end - range.start + 1));
+  } else {
+    reply.code(200).header('content-length', String(blob.size));
+  }
+
+  if (request.method === 'HEAD') {
+    await reply.send();
+    return;
+  }
+  await reply.send(await services.blobs.open(digest, range));
+}
+
+/** DELETE of a blob: removes it from the repository; storage is freed by garbage collection. */
+export async function deleteBlob(context: RegistryContext, digest: string): Promise<void> {
+  parseDigest(digest);
+  const repository = await context.services.repositories.find(context.name);
+  if (!repository) throw new WharfError('BLOB_UNKNOWN', `blob ${digest} not found in ${context.name}`, { digest });
+
+  await context.services.blobs.unlink(repository.id, digest);
+  await context.reply.code(202).header('content-length', '0').send();
+}

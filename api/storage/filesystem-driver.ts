@@ -1,0 +1,98 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type ByteRange, type StorageDriver, StorageNotFoundError } from './driver.ts';
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** Stores objects as files under a root folder; `move` is a rename, so it is atomic. */
+export class FilesystemDriver implements StorageDriver {
+  readonly name = 'filesystem';
+
+  constructor(readonly root: string) {}
+
+  #path(key: string): string {
+    const resolved = path.resolve(this.root, key);
+    if (!resolved.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`storage key escapes the root: ${key}`);
+    return resolved;
+  }
+
+  async stat(key: string): Promise<{ size: number } | undefined> {
+    try {
+      const info = await stat(this.#path(key));
+      return { size: info.size };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const file = this.#path(key);
+    const stream = createReadStream(file, range ? { start: range.start, end: range.end } : {});
+    // Wait for the open so a missing file rejects here, not later as a stream error.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error) => reject(isNotFound(error) ? new StorageNotFoundError(key, this.name) : error));
+    });
+    return stream;
+  }
+
+  async writeAt(key: string, offset: number, source: Readable): Promise<number> {
+    const file = this.#path(key);
+    await mkdir(path.dirname(file), { recursive: true });
+
+    const handle = await open(file, offset === 0 ? 'w' : 'r+');
+    try {
+      await handle.truncate(offset);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    // The stream owns the handle from here and closes it when it finishes or fails.
+    await pipeline(source, handle.createWriteStream({ start: offset }));
+    const info = await stat(file);
+    return info.size;
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const target = this.#path(to);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(this.#path(from), target);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    try {
+      await unlink(this.#path(key));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const start = this.#path(prefix);
+    let entries;
+    try {
+      entries = await readdir(start, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      yield path.relative(this.root, full).split(path.sep).join('/');
+    }
+  }
+
+  /** Absolute path of an object, for serving it with the platform's file streaming. */
+  localPath(key: string): string {
+    return this.#path(key);
+  }
+}
