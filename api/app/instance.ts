@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { openDatabase } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { registerCliRoute } from '../cli/cli-route.ts';
+import { removeServerFile, writeServerFile } from '../cli/server-file.ts';
 import { buildServer } from '../http/server.ts';
 import { openStorage } from '../storage/index.ts';
 import { bootstrapData } from './bootstrap.ts';
@@ -28,6 +30,8 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
   const services = createServices(config, db, storage, logger);
   const readiness = { ready: false };
   const app = await buildServer(services, readiness);
+  let cliToken: string | undefined;
+  await registerCliRoute(app, services, () => cliToken);
 
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -40,17 +44,19 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
     }, UPLOAD_EXPIRY_INTERVAL_MS);
     timer.unref();
 
-    const url = await app.listen({ port: config.port, host: config.host });
-    logger.info({ url, database: db.kind, storage: storage.name }, 'wharf started');
+    const listening = (await app.listen({ port: config.port, host: config.host })).replace('0.0.0.0', '127.0.0.1');
+    if (db.kind === 'pglite') cliToken = (await writeServerFile(config.dataDir, listening)).token;
+    logger.info({ url: listening, database: db.kind, storage: storage.name }, 'wharf started');
 
     return {
       services,
       app,
-      url: url.replace('0.0.0.0', '127.0.0.1'),
+      url: listening,
       ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
       async stop() {
         clearInterval(timer);
         await app.close();
+        if (cliToken) await removeServerFile(config.dataDir);
         await db.close();
       },
     };

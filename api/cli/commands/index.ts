@@ -1,0 +1,74 @@
+import type { Services } from '../../app/services.ts';
+import { WharfError } from '../../errors/catalog.ts';
+import { VERSION } from '../../version.ts';
+
+/** What a command prints and its exit status. */
+export interface CommandResult {
+  output: string;
+  exitCode: number;
+}
+
+export const USAGE = `usage: npm run wharf -- <command>
+
+commands:
+  version                         print Wharf's version
+  project create NAME [--public]  create a project (private unless --public)
+  project list                    list projects with their visibility
+`;
+
+function ok(output: string): CommandResult {
+  return { output, exitCode: 0 };
+}
+
+function usageError(message: string): CommandResult {
+  return { output: `${message}\n\n${USAGE}`, exitCode: 2 };
+}
+
+async function runProject(args: string[], services: Services): Promise<CommandResult> {
+  const [action, ...rest] = args;
+  if (action === 'list') {
+    const projects = await services.projects.list();
+    return ok(projects.map((project) => `${project.name}\t${project.public ? 'public' : 'private'}`).join('\n') + '\n');
+  }
+  if (action !== 'create') return usageError(`unknown project command "${action ?? ''}"`);
+
+  const flags = rest.filter((arg) => arg.startsWith('--'));
+  const names = rest.filter((arg) => !arg.startsWith('--'));
+  const unknown = flags.filter((flag) => flag !== '--public');
+  if (unknown.length > 0) return usageError(`unknown option ${unknown.join(', ')}`);
+  if (names.length !== 1) return usageError('project create takes exactly one NAME');
+
+  const isPublic = flags.includes('--public');
+  const project = await services.projects.create(names[0]!, { public: isPublic });
+  return ok(`created ${project.public ? 'public' : 'private'} project ${project.name}\n`);
+}
+
+/** Commands that need no database. */
+export function runStaticCommand(args: string[]): CommandResult | undefined {
+  const [command] = args;
+  if (command === undefined || command === 'help' || command === '--help') return ok(USAGE);
+  if (command === 'version' || command === '--version') return ok(`wharf ${VERSION}\n`);
+  return undefined;
+}
+
+/**
+ * Runs a command against the services of this process. The server runs the same
+ * function for a CLI that forwards its arguments (see ./remote.ts).
+ */
+export async function runCommand(args: string[], services: Services): Promise<CommandResult> {
+  const fixed = runStaticCommand(args);
+  if (fixed) return fixed;
+
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'project':
+        return await runProject(rest, services);
+      default:
+        return usageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof WharfError) return { output: `error: ${error.message}\n`, exitCode: 1 };
+    throw error;
+  }
+}
