@@ -1,33 +1,87 @@
 import type { Prisma } from '../db/client.ts';
 import type { Caller } from './caller.ts';
+import {
+  type Permission,
+  PERMISSIONS,
+  PUBLIC_PERMISSIONS,
+  REGISTRY_ACTION_PERMISSION,
+  type RegistryAction,
+  ROLE_PERMISSIONS,
+  isProjectRole,
+} from './permissions.ts';
 
-/** What a registry request does to a repository. */
-export type RegistryAction = 'pull' | 'push' | 'delete';
+export type { RegistryAction } from './permissions.ts';
+
+const NONE: ReadonlySet<Permission> = new Set();
+const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
 
 /**
- * Decides whether a caller may act on a project.
- * NOTE: until project members and roles exist, system administrators may do
- * everything, other signed-in users and anonymous callers may pull from public
- * projects only.
+ * Decides what a caller may do in a project, from the permission matrix, the
+ * caller's membership or robot grants, and whether the project is public.
+ * Every transport (registry, chart repository, GraphQL) asks this class.
  */
 export class AccessPolicy {
   constructor(private readonly prisma: Prisma) {}
 
-  async isPublic(projectName: string): Promise<boolean> {
-    const project = await this.prisma.project.findUnique({ where: { name: projectName }, select: { public: true } });
-    return project?.public ?? false;
+  isSystemAdmin(caller: Caller): boolean {
+    return caller.kind === 'user' && caller.user.isAdmin;
   }
 
+  /** Everything the caller may do in the project; empty for a project that does not exist. */
+  async permissions(caller: Caller, projectName: string): Promise<ReadonlySet<Permission>> {
+    const project = await this.prisma.project.findUnique({ where: { name: projectName }, select: { id: true, public: true } });
+    if (!project) return NONE;
+    if (this.isSystemAdmin(caller)) return ALL;
+
+    const granted = new Set<Permission>(project.public ? PUBLIC_PERMISSIONS : NONE);
+    if (caller.kind === 'user') {
+      const member = await this.prisma.projectMember.findUnique({
+        where: { projectId_userId: { projectId: project.id, userId: caller.user.id } },
+        select: { role: true },
+      });
+      if (member && isProjectRole(member.role)) for (const permission of ROLE_PERMISSIONS[member.role]) granted.add(permission);
+    }
+    if (caller.kind === 'robot') {
+      for (const grant of caller.robot.grants) {
+        const applies = grant.project === projectName || (grant.project === '*' && caller.robot.projectId === null);
+        if (applies) for (const action of grant.actions) granted.add(action);
+      }
+    }
+    return granted;
+  }
+
+  async can(caller: Caller, projectName: string, permission: Permission): Promise<boolean> {
+    return (await this.permissions(caller, projectName)).has(permission);
+  }
+
+  /** Whether the caller may pull, push or delete in the project (ignoring any token limits). */
   async allows(caller: Caller, projectName: string, action: RegistryAction): Promise<boolean> {
-    if (caller.kind === 'user' && caller.user.isAdmin) return true;
-    if (action !== 'pull') return false;
-    return this.isPublic(projectName);
+    return this.can(caller, projectName, REGISTRY_ACTION_PERMISSION[action]);
   }
 
-  /** Names of the projects whose repositories the caller may list, or 'all'. */
+  /** Names of the projects whose content the caller may read, or 'all'. */
   async readableProjects(caller: Caller): Promise<'all' | string[]> {
-    if (caller.kind === 'user' && caller.user.isAdmin) return 'all';
-    const projects = await this.prisma.project.findMany({ where: { public: true }, select: { name: true } });
-    return projects.map((project) => project.name);
+    if (this.isSystemAdmin(caller)) return 'all';
+
+    const names = new Set<string>();
+    const publicProjects = await this.prisma.project.findMany({ where: { public: true }, select: { name: true } });
+    for (const project of publicProjects) names.add(project.name);
+
+    if (caller.kind === 'user') {
+      const memberships = await this.prisma.projectMember.findMany({
+        where: { userId: caller.user.id },
+        select: { project: { select: { name: true } } },
+      });
+      for (const membership of memberships) names.add(membership.project.name);
+    }
+    if (caller.kind === 'robot') {
+      const pulls = caller.robot.grants.filter((grant) => grant.actions.includes('repository:pull'));
+      if (pulls.some((grant) => grant.project === '*') && caller.robot.projectId === null) {
+        const all = await this.prisma.project.findMany({ select: { name: true } });
+        for (const project of all) names.add(project.name);
+      }
+      for (const grant of pulls) if (grant.project !== '*') names.add(grant.project);
+    }
+    return [...names];
   }
 }

@@ -1,62 +1,74 @@
-import { createHash } from 'node:crypto';
-import type { UserIdentity, UserService } from '../users/user-service.ts';
+import type { Permission, RegistryAction } from './permissions.ts';
 
-/** Who sent a request. */
-export type Caller = { kind: 'anonymous' } | { kind: 'user'; user: UserIdentity };
+export interface UserIdentity {
+  id: number;
+  username: string;
+  isAdmin: boolean;
+}
 
-export const ANONYMOUS: Caller = { kind: 'anonymous' };
+/** One entry of a robot's permissions: a project name, or `*` for every project. */
+export interface RobotGrant {
+  project: string;
+  actions: Permission[];
+}
 
-/** Raised for credentials that were sent but are wrong. */
+export interface RobotIdentity {
+  id: number;
+  name: string;
+  projectId: number | null;
+  grants: RobotGrant[];
+}
+
+/** Registry access granted by a bearer token: a repository name and its actions. */
+export interface TokenAccess {
+  type: string;
+  name: string;
+  actions: string[];
+}
+
+/** How the caller proved who they are. */
+export type Credential = 'none' | 'password' | 'access-token' | 'robot-secret' | 'registry-token' | 'session';
+
+/** Who sent a request. `tokenAccess` is set when a registry token limits what the request may do. */
+export type Caller =
+  | { kind: 'anonymous'; credential: Credential; tokenAccess?: TokenAccess[] }
+  | { kind: 'user'; user: UserIdentity; credential: Credential; tokenAccess?: TokenAccess[] }
+  | { kind: 'robot'; robot: RobotIdentity; credential: Credential; tokenAccess?: TokenAccess[] };
+
+export const ANONYMOUS: Caller = { kind: 'anonymous', credential: 'none' };
+
+/** Raised for credentials that were sent but are wrong, expired or disabled. */
 export class InvalidCredentialsError extends Error {
-  constructor() {
-    super('invalid credentials');
+  constructor(readonly reason: string = 'invalid credentials') {
+    super(reason);
     this.name = 'InvalidCredentialsError';
   }
 }
 
-/** How long a verified password is trusted without hashing it again, in milliseconds. */
-const VERIFIED_TTL_MS = 30_000;
-
-/**
- * Turns an Authorization header into a caller. Argon2 verification is slow on
- * purpose, and clients send Basic credentials on every registry request, so a
- * successful check is remembered briefly under a SHA-256 of the credentials.
- */
-export class CallerResolver {
-  readonly #verified = new Map<string, { user: UserIdentity; expires: number }>();
-
-  constructor(private readonly users: UserService) {}
-
-  async resolve(authorization: string | undefined): Promise<Caller> {
-    if (!authorization) return ANONYMOUS;
-
-    const [scheme, value = ''] = authorization.split(' ', 2);
-    if (scheme?.toLowerCase() !== 'basic') throw new InvalidCredentialsError();
-
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const separator = decoded.indexOf(':');
-    if (separator < 0) throw new InvalidCredentialsError();
-
-    const username = decoded.slice(0, separator);
-    const password = decoded.slice(separator + 1);
-    // The conformance suite and some tools send empty Basic credentials when they have none.
-    if (username === '' && password === '') return ANONYMOUS;
-
-    const user = await this.#verify(username, password);
-    if (!user) throw new InvalidCredentialsError();
-    return { kind: 'user', user };
+/** Raised when too many sign-ins failed for a user or address. */
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed sign-ins; try again in ${retryAfterSeconds} seconds`);
+    this.name = 'TooManyAttemptsError';
   }
+}
 
-  async #verify(username: string, password: string): Promise<UserIdentity | undefined> {
-    const key = createHash('sha256').update(`${username}\0${password}`).digest('hex');
-    const cached = this.#verified.get(key);
-    if (cached && cached.expires > Date.now()) return cached.user;
-
-    const user = await this.users.authenticate(username, password);
-    if (user) {
-      if (this.#verified.size > 10_000) this.#verified.clear();
-      this.#verified.set(key, { user, expires: Date.now() + VERIFIED_TTL_MS });
-    }
-    return user;
+/** The name shown for a caller in logs and the audit log. */
+export function callerName(caller: Caller): string {
+  switch (caller.kind) {
+    case 'anonymous':
+      return 'anonymous';
+    case 'user':
+      return caller.user.username;
+    case 'robot':
+      return caller.robot.name;
   }
+}
+
+/** True when the token carried by the caller, if any, grants `action` on the repository. */
+export function tokenGrants(caller: Caller, repository: string, action: RegistryAction): boolean {
+  if (!caller.tokenAccess) return true;
+  return caller.tokenAccess.some(
+    (access) => access.type === 'repository' && access.name === repository && (access.actions.includes(action) || access.actions.includes('*')),
+  );
 }

@@ -36,6 +36,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
   let timer: NodeJS.Timeout | undefined;
   try {
     await applyMigrations(db, logger);
+    await services.signingKeys.load();
     const { generatedAdminPassword } = await bootstrapData(services);
     readiness.ready = true;
 
@@ -45,6 +46,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
     timer.unref();
 
     const listening = (await app.listen({ port: config.port, host: config.host })).replace('0.0.0.0', '127.0.0.1');
+    if (!config.externalUrlConfigured) config.externalUrl = listening.replace('127.0.0.1', 'localhost');
     if (db.kind === 'pglite') cliToken = (await writeServerFile(config.dataDir, listening)).token;
     logger.info({ url: listening, database: db.kind, storage: storage.name }, 'wharf started');
 
@@ -56,6 +58,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
       async stop() {
         clearInterval(timer);
         await app.close();
+        await services.audit.flush();
         if (cliToken) await removeServerFile(config.dataDir);
         await db.close();
       },

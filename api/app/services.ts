@@ -1,16 +1,23 @@
 import type { Logger } from 'pino';
+import { AccessTokenService } from '../access-tokens/access-token-service.ts';
 import { AccessPolicy } from '../access/authorize.ts';
-import { CallerResolver } from '../access/caller.ts';
+import { CallerResolver } from '../access/credentials.ts';
+import { LoginThrottle } from '../access/login-throttle.ts';
+import { AuditService } from '../audit/audit-service.ts';
 import { BlobService } from '../blobs/blob-service.ts';
 import type { Config } from '../config/index.ts';
 import type { Database } from '../db/client.ts';
+import { MemberService } from '../members/member-service.ts';
 import { ManifestService } from '../manifests/manifest-service.ts';
 import { ReferrersService } from '../manifests/referrers-service.ts';
 import { ProjectService } from '../projects/project-service.ts';
 import { CatalogService } from '../repositories/catalog-service.ts';
 import { RepositoryService } from '../repositories/repository-service.ts';
+import { RobotService } from '../robots/robot-service.ts';
 import type { StorageDriver } from '../storage/driver.ts';
 import { TagService } from '../tags/tag-service.ts';
+import { SigningKeys } from '../token/signing-keys.ts';
+import { TokenService } from '../token/token-service.ts';
 import { UploadService } from '../uploads/upload-service.ts';
 import { UserService } from '../users/user-service.ts';
 
@@ -23,6 +30,12 @@ export interface Services {
   users: UserService;
   callers: CallerResolver;
   access: AccessPolicy;
+  accessTokens: AccessTokenService;
+  robots: RobotService;
+  members: MemberService;
+  audit: AuditService;
+  signingKeys: SigningKeys;
+  tokens: TokenService;
   projects: ProjectService;
   repositories: RepositoryService;
   blobs: BlobService;
@@ -37,6 +50,16 @@ export function createServices(config: Config, db: Database, storage: StorageDri
   const { prisma } = db;
   const users = new UserService(prisma);
   const blobs = new BlobService(prisma, storage);
+  const access = new AccessPolicy(prisma);
+  const accessTokens = new AccessTokenService(prisma);
+  const robots = new RobotService(prisma);
+  const signingKeys = new SigningKeys(prisma);
+  const tokens = new TokenService(signingKeys, access, config.tokenTtlSeconds);
+  const audit = new AuditService(prisma, logger);
+  const callers = new CallerResolver(users, accessTokens, robots, new LoginThrottle(prisma), tokens);
+  callers.onLoginFailure = (username, ip, reason) => {
+    void audit.record({ actor: username, actorKind: 'user', clientIp: ip, action: 'login', resource: `user:${username}`, outcome: 'failure', detail: { reason } });
+  };
 
   return {
     config,
@@ -44,8 +67,14 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     storage,
     logger,
     users,
-    callers: new CallerResolver(users),
-    access: new AccessPolicy(prisma),
+    callers,
+    access,
+    accessTokens,
+    robots,
+    members: new MemberService(prisma),
+    audit,
+    signingKeys,
+    tokens,
     projects: new ProjectService(prisma),
     repositories: new RepositoryService(prisma),
     blobs,

@@ -17,6 +17,10 @@ export interface Config {
   logLevel: string;
   /** Upload sessions untouched for this many seconds are removed. */
   uploadTtlSeconds: number;
+  /** Lifetime of registry tokens from /service/token, in seconds. */
+  tokenTtlSeconds: number;
+  /** True when WHARF_EXTERNAL_URL was set; otherwise the URL follows the port actually bound. */
+  externalUrlConfigured: boolean;
   /** Largest manifest accepted, in bytes. */
   maxManifestBytes: number;
 }
@@ -83,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     externalUrl,
     logLevel: merged.WHARF_LOG_LEVEL ?? 'info',
     uploadTtlSeconds: parseInteger('WHARF_UPLOAD_TTL', merged.WHARF_UPLOAD_TTL ?? String(24 * 3600), 1, 365 * 24 * 3600),
+    tokenTtlSeconds: parseInteger('WHARF_TOKEN_TTL', merged.WHARF_TOKEN_TTL ?? '1800', 60, 24 * 3600),
+    externalUrlConfigured: Boolean(merged.WHARF_EXTERNAL_URL),
     maxManifestBytes: 4 * 1024 * 1024,
   };
 }

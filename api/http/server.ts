@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Services } from '../app/services.ts';
 import { registerRegistry } from '../registry/router.ts';
+import { registerTokenRoute } from '../token/token-route.ts';
 import { type Readiness, registerHealth } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 
@@ -40,6 +41,7 @@ export async function buildServer(services: Services, readiness: Readiness): Pro
   await registerMetrics(app);
   await registerHealth(app, services, readiness);
   await app.register(async (scope) => registerRegistry(scope, services));
+  await app.register(async (scope) => registerTokenRoute(scope, services));
 
   app.setNotFoundHandler(async (request, reply) => {
     return reply.code(404).type('application/json').send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` });

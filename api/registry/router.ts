@@ -62,7 +62,7 @@ async function handle(services: Services, request: FastifyRequest, reply: Fastif
   const url = new URL(request.url, 'http://registry.invalid');
   const route = parseRegistryPath(url.pathname);
   const method = request.method as Method;
-  const caller = await identifyCaller(services, reply, request.headers.authorization);
+  const caller = await identifyCaller(services, request, reply);
   const base = { services, request, reply, caller, query: url.searchParams };
 
   if (!route) {
@@ -70,8 +70,8 @@ async function handle(services: Services, request: FastifyRequest, reply: Fastif
   }
   if (route.kind === 'base') {
     // Clients such as podman pick the auth scheme from this response alone.
-    if (caller.kind === 'anonymous') {
-      setChallenge(reply);
+    if (caller.kind === 'anonymous' && caller.credential === 'none') {
+      setChallenge(services, reply);
       throw new WharfError('UNAUTHORIZED', 'authentication required');
     }
     await reply.type('application/json').send('{}');

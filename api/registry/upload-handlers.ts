@@ -4,7 +4,7 @@ import { isWharfError, WharfError } from '../errors/catalog.ts';
 import type { RepositoryRef } from '../repositories/repository-service.ts';
 import type { ChunkHeaders, UploadSession } from '../uploads/upload-service.ts';
 import type { RegistryContext } from './context.ts';
-import { projectOf } from './names.ts';
+import { callerMay } from './registry-auth.ts';
 
 function uploadLocation(name: string, uploadId: string): string {
   return `/v2/${name}/blobs/uploads/${uploadId}`;
@@ -60,7 +60,7 @@ async function tryMount(context: RegistryContext, repository: RepositoryRef, dig
   }
 
   if (from) {
-    if (!from.includes('/') || !(await services.access.allows(caller, projectOf(from), 'pull'))) return false;
+    if (!from.includes('/') || !(await callerMay(services, caller, from, 'pull'))) return false;
     const source = await services.repositories.find(from);
     if (!source || !(await services.blobs.findInRepository(source.id, digest))) return false;
   } else {

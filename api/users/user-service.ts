@@ -1,17 +1,40 @@
 import type { Prisma } from '../db/client.ts';
+import { WharfError } from '../errors/catalog.ts';
+import type { UserIdentity } from '../access/caller.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
-export interface UserIdentity {
-  id: number;
-  username: string;
-  isAdmin: boolean;
+export type { UserIdentity } from '../access/caller.ts';
+
+export interface UserRecord extends UserIdentity {
+  email: string | null;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-/** Creates users and checks their passwords. */
+const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** Shortest password accepted for a new or changed password. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+const RECORD_FIELDS = { id: true, username: true, email: true, isAdmin: true, disabled: true, createdAt: true, updatedAt: true } as const;
+
+function validateUsername(username: string): void {
+  if (!USERNAME.test(username)) {
+    throw new WharfError('INVALID_INPUT', `invalid username "${username}": use 1 to 63 lower-case letters, digits and . _ - starting with a letter or digit`);
+  }
+}
+
+function validatePassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new WharfError('INVALID_INPUT', `password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+}
+
+/** Users: create, update, disable, delete, change password, check a password. */
 export class UserService {
   constructor(private readonly prisma: Prisma) {}
 
-  /** Creates `username` unless it exists; returns whether it was created. */
+  /** Creates `username` unless it exists; returns whether it was created. Used at first start. */
   async ensure(username: string, password: string, options: { isAdmin: boolean }): Promise<boolean> {
     const existing = await this.prisma.user.findUnique({ where: { username } });
     if (existing) return false;
@@ -24,11 +47,72 @@ export class UserService {
     return result.count === 1;
   }
 
+  async create(input: { username: string; password: string; email?: string | null; isAdmin?: boolean }): Promise<UserRecord> {
+    validateUsername(input.username);
+    validatePassword(input.password);
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await this.prisma.user.create({
+        data: { username: input.username, passwordHash, email: input.email ?? null, isAdmin: input.isAdmin ?? false },
+        select: RECORD_FIELDS,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') throw new WharfError('CONFLICT', `user "${input.username}" already exists`);
+      throw error;
+    }
+  }
+
+  async update(id: number, changes: { email?: string | null; isAdmin?: boolean; disabled?: boolean }): Promise<UserRecord> {
+    await this.get(id);
+    return this.prisma.user.update({ where: { id }, data: changes, select: RECORD_FIELDS });
+  }
+
+  async changePassword(id: number, password: string): Promise<void> {
+    validatePassword(password);
+    await this.get(id);
+    await this.prisma.user.update({ where: { id }, data: { passwordHash: await hashPassword(password) } });
+  }
+
+  async delete(id: number): Promise<void> {
+    const user = await this.get(id);
+    if (user.username === 'admin') throw new WharfError('INVALID_INPUT', 'user "admin" cannot be deleted; disable it instead');
+    await this.prisma.user.delete({ where: { id } });
+  }
+
+  async get(id: number): Promise<UserRecord> {
+    const user = await this.prisma.user.findUnique({ where: { id }, select: RECORD_FIELDS });
+    if (!user) throw new WharfError('NOT_FOUND', `user ${id} not found`);
+    return user;
+  }
+
+  async findByName(username: string): Promise<UserRecord | null> {
+    return this.prisma.user.findUnique({ where: { username }, select: RECORD_FIELDS });
+  }
+
+  async list(): Promise<UserRecord[]> {
+    return this.prisma.user.findMany({ orderBy: { username: 'asc' }, select: RECORD_FIELDS });
+  }
+
   /** Returns the user when the password matches and the account is enabled. */
   async authenticate(username: string, password: string): Promise<UserIdentity | undefined> {
     const user = await this.prisma.user.findUnique({ where: { username } });
     if (!user || user.disabled) return undefined;
     if (!(await verifyPassword(user.passwordHash, password))) return undefined;
+    return { id: user.id, username: user.username, isAdmin: user.isAdmin };
+  }
+
+  /** The fields a sign-in needs, including the password hash; never return this to a client. */
+  async findCredentials(username: string) {
+    return this.prisma.user.findUnique({
+      where: { username },
+      select: { id: true, username: true, isAdmin: true, disabled: true, passwordHash: true },
+    });
+  }
+
+  /** The enabled user with this id, for callers identified by a token. */
+  async findActive(id: number): Promise<UserIdentity | undefined> {
+    const user = await this.prisma.user.findUnique({ where: { id }, select: { id: true, username: true, isAdmin: true, disabled: true } });
+    if (!user || user.disabled) return undefined;
     return { id: user.id, username: user.username, isAdmin: user.isAdmin };
   }
 }

@@ -14,7 +14,7 @@ describe('registry base endpoint', () => {
   test('anonymous ping gets a challenge', async () => {
     const response = await fetch(`${wharf.url}/v2/`);
     assert.equal(response.status, 401);
-    assert.match(response.headers.get('www-authenticate') ?? '', /^Basic realm="/);
+    assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer realm="http:\/\/localhost:\d+\/service\/token",service="wharf"$/);
     assert.equal(response.headers.get('docker-distribution-api-version'), 'registry/2.0');
     const body = (await response.json()) as { errors: { code: string }[] };
     assert.equal(body.errors[0]?.code, 'UNAUTHORIZED');

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { AccessTokenService } from '../access-tokens/access-token-service.ts';
+import { ROBOT_PREFIX, type RobotService } from '../robots/robot-service.ts';
+import type { TokenService } from '../token/token-service.ts';
+import { verifyPassword } from '../users/passwords.ts';
+import type { UserService } from '../users/user-service.ts';
+import { ANONYMOUS, type Caller, InvalidCredentialsError, type UserIdentity } from './caller.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
+
+/** How long a verified password is trusted without hashing it again, in milliseconds. */
+const VERIFIED_TTL_MS = 30_000;
+
+/** Called after a failed sign-in, for the audit log. */
+export type LoginFailureListener = (username: string, ip: string | undefined, reason: string) => void;
+
+/**
+ * Turns an Authorization header into a caller: HTTP Basic with a password, a
+ * personal access token or a robot secret; Bearer with a registry token or a
+ * personal access token. Argon2 is slow on purpose and registry clients send
+ * Basic credentials on every request, so a verified password is remembered for
+ * a few seconds under a SHA-256 of the credentials and the stored hash.
+ */
+export class CallerResolver {
+  readonly #verified = new Map<string, number>();
+  onLoginFailure: LoginFailureListener = () => {};
+
+  constructor(
+    private readonly users: UserService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly robots: RobotService,
+    private readonly throttle: LoginThrottle,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async resolve(authorization: string | undefined, ip?: string): Promise<Caller> {
+    if (!authorization) return ANONYMOUS;
+
+    const space = authorization.indexOf(' ');
+    const scheme = authorization.slice(0, space < 0 ? undefined : space).toLowerCase();
+    const value = space < 0 ? '' : authorization.slice(space + 1).trim();
+    if (scheme === 'basic') return this.#resolveBasic(value, ip);
+    if (scheme === 'bearer') return this.#resolveBearer(value);
+    throw new InvalidCredentialsError(`unsupported authorization scheme "${scheme}"`);
+  }
+
+  /** Checks a user name and secret as a sign-in form or the token endpoint receives them. */
+  async authenticate(username: string, secret: string, ip?: string): Promise<Caller> {
+    // Some tools send empty Basic credentials when they have none.
+    if (username === '' && secret === '') return ANONYMOUS;
+
+    if (username.startsWith(ROBOT_PREFIX)) {
+      const robot = await this.robots.authenticate(username, secret);
+      if (!robot) return this.#fail(username, ip, 'invalid, disabled or expired robot credentials');
+      return { kind: 'robot', robot, credential: 'robot-secret' };
+    }
+
+    await this.throttle.check(username, ip);
+    if (secret.startsWith(ACCESS_TOKEN_PREFIX)) {
+      const user = await this.accessTokens.authenticate(username, secret);
+      if (!user) return this.#fail(username, ip, 'invalid, revoked or expired access token');
+      return { kind: 'user', user, credential: 'access-token' };
+    }
+
+    const user = await this.#verifyPassword(username, secret);
+    if (!user) return this.#fail(username, ip, 'invalid username or password');
+    return { kind: 'user', user, credential: 'password' };
+  }
+
+  async #resolveBasic(value: string, ip: string | undefined): Promise<Caller> {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const separator = decoded.indexOf(':');
+    if (separator < 0) throw new InvalidCredentialsError('malformed Basic credentials');
+    return this.authenticate(decoded.slice(0, separator), decoded.slice(separator + 1), ip);
+  }
+
+  async #resolveBearer(token: string): Promise<Caller> {
+    if (token.startsWith(ACCESS_TOKEN_PREFIX)) {
+      const user = await this.accessTokens.authenticateBearer(token);
+      if (!user) throw new InvalidCredentialsError('invalid, revoked or expired access token');
+      return { kind: 'user', user, credential: 'access-token' };
+    }
+
+    const claims = await this.tokens.verify(token);
+    const tokenAccess = claims.access;
+    switch (claims.subject.kind) {
+      case 'anonymous':
+        return { kind: 'anonymous', credential: 'registry-token', tokenAccess };
+      case 'user': {
+        const user = await this.users.findActive(claims.subject.id);
+        if (!user) throw new InvalidCredentialsError('the token belongs to a disabled or deleted user');
+        return { kind: 'user', user, credential: 'registry-token', tokenAccess };
+      }
+      case 'robot': {
+        const robot = await this.robots.findActive(claims.subject.id);
+        if (!robot) throw new InvalidCredentialsError('the token belongs to a disabled, expired or deleted robot');
+        return { kind: 'robot', robot, credential: 'registry-token', tokenAccess };
+      }
+    }
+  }
+
+  async #verifyPassword(username: string, password: string): Promise<UserIdentity | undefined> {
+    const account = await this.users.findCredentials(username);
+    if (!account || account.disabled) return undefined;
+
+    // The stored hash is part of the key, so a changed password or a disabled
+    // account takes effect at once on every instance.
+    const key = createHash('sha256').update(`${account.id}\0${account.passwordHash}\0${password}`).digest('hex');
+    const identity: UserIdentity = { id: account.id, username: account.username, isAdmin: account.isAdmin };
+    const cached = this.#verified.get(key);
+    if (cached && cached > Date.now()) return identity;
+
+    if (!(await verifyPassword(account.passwordHash, password))) return undefined;
+    await this.throttle.recordSuccess(username);
+    if (this.#verified.size > 10_000) this.#verified.clear();
+    this.#verified.set(key, Date.now() + VERIFIED_TTL_MS);
+    return identity;
+  }
+
+  async #fail(username: string, ip: string | undefined, reason: string): Promise<never> {
+    if (!username.startsWith(ROBOT_PREFIX)) await this.throttle.recordFailure(username, ip);
+    this.onLoginFailure(username, ip, reason);
+    throw new InvalidCredentialsError(reason);
+  }
+}

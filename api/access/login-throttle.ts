@@ -1,0 +1,51 @@
+import type { Prisma } from '../db/client.ts';
+import { TooManyAttemptsError } from './caller.ts';
+
+/** Failed sign-ins allowed per window before the key is locked. */
+const LIMITS = { user: 10, ip: 50 } as const;
+const WINDOW_MS = 5 * 60 * 1000;
+const LOCK_MS = 5 * 60 * 1000;
+
+/**
+ * Counts failed sign-ins per user name and per client address in PostgreSQL, so
+ * every instance sees the same counts, and locks a key that fails too often.
+ */
+export class LoginThrottle {
+  constructor(private readonly prisma: Prisma) {}
+
+  /** Raises TooManyAttemptsError while the user or the address is locked. */
+  async check(username: string, ip: string | undefined): Promise<void> {
+    const keys = this.#keys(username, ip).map((entry) => entry.key);
+    const rows = await this.prisma.loginThrottle.findMany({ where: { key: { in: keys }, lockedUntil: { gt: new Date() } } });
+    const lockedUntil = Math.max(0, ...rows.map((row) => row.lockedUntil?.getTime() ?? 0));
+    if (lockedUntil > Date.now()) throw new TooManyAttemptsError(Math.ceil((lockedUntil - Date.now()) / 1000));
+  }
+
+  async recordFailure(username: string, ip: string | undefined): Promise<void> {
+    for (const { key, limit } of this.#keys(username, ip)) {
+      // One statement per key: concurrent failures on other instances add up instead of overwriting.
+      await this.prisma.$executeRaw`
+        INSERT INTO login_throttles (key, failures, window_start)
+        VALUES (${key}, 1, now())
+        ON CONFLICT (key) DO UPDATE SET
+          failures = CASE WHEN login_throttles.window_start < now() - make_interval(secs => ${WINDOW_MS / 1000})
+                          THEN 1 ELSE login_throttles.failures + 1 END,
+          window_start = CASE WHEN login_throttles.window_start < now() - make_interval(secs => ${WINDOW_MS / 1000})
+                              THEN now() ELSE login_throttles.window_start END,
+          locked_until = CASE WHEN login_throttles.window_start >= now() - make_interval(secs => ${WINDOW_MS / 1000})
+                               AND login_throttles.failures + 1 >= ${limit}
+                              THEN now() + make_interval(secs => ${LOCK_MS / 1000}) ELSE login_throttles.locked_until END`;
+    }
+  }
+
+  /** Clears the user's count after a successful sign-in; the address keeps its count. */
+  async recordSuccess(username: string): Promise<void> {
+    await this.prisma.loginThrottle.deleteMany({ where: { key: `user:${username}`, lockedUntil: null } });
+  }
+
+  #keys(username: string, ip: string | undefined): { key: string; limit: number }[] {
+    const keys: { key: string; limit: number }[] = [{ key: `user:${username}`, limit: LIMITS.user }];
+    if (ip) keys.push({ key: `ip:${ip}`, limit: LIMITS.ip });
+    return keys;
+  }
+}

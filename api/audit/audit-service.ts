@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import type { Prisma } from '../db/client.ts';
+import { type Caller, callerName } from '../access/caller.ts';
+
+export interface AuditEntry {
+  actor: string;
+  actorKind: string;
+  clientIp?: string;
+  action: string;
+  resource: string;
+  projectId?: number | null;
+  outcome?: 'success' | 'failure';
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  projectId?: number;
+  from?: Date;
+  to?: Date;
+  /** Return events with an id below this one (keyset pagination, newest first). */
+  before?: bigint;
+  limit: number;
+}
+
+/** Pull events are buffered and written in batches at most this often. */
+const PULL_FLUSH_INTERVAL_MS = 2000;
+/** Distinct pull events held before a flush is forced. */
+const PULL_BUFFER_LIMIT = 1000;
+
+export function actorOf(caller: Caller): { actor: string; actorKind: string } {
+  return { actor: callerName(caller), actorKind: caller.kind };
+}
+
+/**
+ * The audit log. Changes are written as they happen. Pulls are aggregated per
+ * actor, address, repository and digest and written every few seconds with a
+ * count, so a pull storm costs one row per distinct pull; a failed write is
+ * logged with the number of events it lost, never dropped silently.
+ */
+export class AuditService {
+  readonly #pulls = new Map<string, AuditEntry & { count: number; occurredAt: Date }>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly logger: Logger,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    try {
+      await this.prisma.auditEvent.create({ data: this.#row(entry, 1, new Date()) });
+    } catch (error) {
+      this.logger.error({ err: error, action: entry.action, resource: entry.resource }, 'failed to write audit event');
+    }
+  }
+
+  recordPull(entry: AuditEntry): void {
+    const key = [entry.actor, entry.actorKind, entry.clientIp ?? '', entry.resource].join('\0');
+    const existing = this.#pulls.get(key);
+    if (existing) existing.count += 1;
+    else this.#pulls.set(key, { ...entry, count: 1, occurredAt: new Date() });
+
+    if (this.#pulls.size >= PULL_BUFFER_LIMIT) void this.flush();
+    else if (!this.#timer) {
+      this.#timer = setTimeout(() => void this.flush(), PULL_FLUSH_INTERVAL_MS);
+      this.#timer.unref();
+    }
+  }
+
+  /** Writes buffered pull events; called on a timer and at shutdown. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pulls.size === 0) return;
+
+    const batch = [...this.#pulls.values()];
+    this.#pulls.clear();
+    try {
+      await this.prisma.auditEvent.createMany({ data: batch.map((entry) => this.#row(entry, entry.count, entry.occurredAt)) });
+    } catch (error) {
+      const lost = batch.reduce((sum, entry) => sum + entry.count, 0);
+      this.logger.error({ err: error, lostPullEvents: lost }, 'failed to write aggregated pull events to the audit log');
+    }
+  }
+
+  async list(query: AuditQuery) {
+    return this.prisma.auditEvent.findMany({
+      where: {
+        ...(query.projectId !== undefined ? { projectId: query.projectId } : {}),
+        ...(query.before !== undefined ? { id: { lt: query.before } } : {}),
+        occurredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) },
+      },
+      orderBy: { id: 'desc' },
+      take: query.limit,
+    });
+  }
+
+  #row(entry: AuditEntry, count: number, occurredAt: Date) {
+    return {
+      occurredAt,
+      actor: entry.actor,
+      actorKind: entry.actorKind,
+      clientIp: entry.clientIp ?? null,
+      action: entry.action,
+      resource: entry.resource,
+      projectId: entry.projectId ?? null,
+      outcome: entry.outcome ?? 'success',
+      detail: (entry.detail ?? undefined) as object | undefined,
+      count,
+    };
+  }
+}
