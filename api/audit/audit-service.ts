@@ -9,6 +9,8 @@ export interface AuditEntry {
   action: string;
   resource: string;
   projectId?: number | null;
+  /** Project name, resolved to `projectId` when the event is written. */
+  project?: string;
   outcome?: 'success' | 'failure';
   detail?: Record<string, unknown>;
 }
@@ -48,7 +50,8 @@ export class AuditService {
 
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await this.prisma.auditEvent.create({ data: this.#row(entry, 1, new Date()) });
+      const projectIds = await this.#projectIds([entry]);
+      await this.prisma.auditEvent.create({ data: this.#row(entry, 1, new Date(), projectIds) });
     } catch (error) {
       this.logger.error({ err: error, action: entry.action, resource: entry.resource }, 'failed to write audit event');
     }
@@ -76,7 +79,8 @@ export class AuditService {
     const batch = [...this.#pulls.values()];
     this.#pulls.clear();
     try {
-      await this.prisma.auditEvent.createMany({ data: batch.map((entry) => this.#row(entry, entry.count, entry.occurredAt)) });
+      const projectIds = await this.#projectIds(batch);
+      await this.prisma.auditEvent.createMany({ data: batch.map((entry) => this.#row(entry, entry.count, entry.occurredAt, projectIds)) });
     } catch (error) {
       const lost = batch.reduce((sum, entry) => sum + entry.count, 0);
       this.logger.error({ err: error, lostPullEvents: lost }, 'failed to write aggregated pull events to the audit log');
@@ -95,7 +99,14 @@ export class AuditService {
     });
   }
 
-  #row(entry: AuditEntry, count: number, occurredAt: Date) {
+  async #projectIds(entries: AuditEntry[]): Promise<Map<string, number>> {
+    const names = [...new Set(entries.flatMap((entry) => (entry.project ? [entry.project] : [])))];
+    if (names.length === 0) return new Map();
+    const projects = await this.prisma.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
+    return new Map(projects.map((project) => [project.name, project.id]));
+  }
+
+  #row(entry: AuditEntry, count: number, occurredAt: Date, projectIds: Map<string, number>) {
     return {
       occurredAt,
       actor: entry.actor,
@@ -103,7 +114,7 @@ export class AuditService {
       clientIp: entry.clientIp ?? null,
       action: entry.action,
       resource: entry.resource,
-      projectId: entry.projectId ?? null,
+      projectId: entry.projectId ?? (entry.project ? projectIds.get(entry.project) : undefined) ?? null,
       outcome: entry.outcome ?? 'success',
       detail: (entry.detail ?? undefined) as object | undefined,
       count,

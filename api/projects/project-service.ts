@@ -42,6 +42,35 @@ export class ProjectService {
     return result.count === 1;
   }
 
+  async update(name: string, changes: { public?: boolean }): Promise<ProjectSummary> {
+    await this.get(name);
+    return this.prisma.project.update({ where: { name }, data: changes });
+  }
+
+  /**
+   * Deletes an empty project with its members and robots. Raises CONFLICT while
+   * it holds artifacts, naming how many repositories still have some.
+   */
+  async delete(name: string): Promise<ProjectSummary> {
+    const project = await this.get(name);
+    const occupied = await this.prisma.repository.count({ where: { projectId: project.id, artifacts: { some: {} } } });
+    if (occupied > 0) {
+      throw new WharfError('CONFLICT', `project "${name}" still holds artifacts in ${occupied} repositories; delete them first`);
+    }
+    for (const check of this.deleteChecks) await check(project);
+    await this.prisma.project.delete({ where: { id: project.id } });
+    return project;
+  }
+
+  /** Extra conditions for deleting a project, such as "no charts left"; each raises to refuse. */
+  readonly deleteChecks: ((project: ProjectSummary) => Promise<void>)[] = [];
+
+  async get(name: string): Promise<ProjectSummary> {
+    const project = await this.findByName(name);
+    if (!project) throw new WharfError('NOT_FOUND', `project "${name}" not found`);
+    return project;
+  }
+
   async findByName(name: string): Promise<ProjectSummary | null> {
     return this.prisma.project.findUnique({ where: { name } });
   }

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RegistryAction } from '../access/authorize.ts';
+import type { Caller } from '../access/caller.ts';
+import { actorOf } from '../audit/audit-service.ts';
 import type { Services } from '../app/services.ts';
 import { WharfError } from '../errors/catalog.ts';
 import { deleteBlob, getBlob } from './blob-handlers.ts';
@@ -7,7 +9,7 @@ import type { RegistryContext } from './context.ts';
 import { sendRegistryError } from './errors.ts';
 import { listCatalog, listReferrers, listTags } from './listing-handlers.ts';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.ts';
-import { isValidRepositoryName, parseRegistryPath, type RegistryRoute } from './names.ts';
+import { isValidRepositoryName, parseRegistryPath, projectOf, type RegistryRoute } from './names.ts';
 import { identifyCaller, requireAccess, setChallenge } from './registry-auth.ts';
 import { appendChunk, cancelUpload, completeUpload, getUploadStatus, startUpload } from './upload-handlers.ts';
 
@@ -95,6 +97,18 @@ async function handle(services: Services, request: FastifyRequest, reply: Fastif
   const operation = selectOperation(route, method);
   await requireAccess(services, reply, caller, route.name, operation.action);
   await operation.run({ ...base, name: route.name });
+  recordAudit(services, request, reply, caller, route, method);
+}
+
+/** Writes manifest pushes, pulls and deletes and blob deletes to the audit log once they succeeded. */
+function recordAudit(services: Services, request: FastifyRequest, reply: FastifyReply, caller: Caller, route: RegistryRoute, method: Method): void {
+  if (reply.statusCode >= 400 || (route.kind !== 'manifest' && route.kind !== 'blob')) return;
+  const reference = route.kind === 'manifest' ? route.reference : route.digest;
+  const entry = { ...actorOf(caller), clientIp: request.ip, resource: `${route.name}@${reference}`, project: projectOf(route.name) };
+
+  if (route.kind === 'manifest' && method === 'GET') services.audit.recordPull({ ...entry, action: 'pull' });
+  else if (route.kind === 'manifest' && method === 'PUT') void services.audit.record({ ...entry, action: 'push' });
+  else if (method === 'DELETE') void services.audit.record({ ...entry, action: 'delete' });
 }
 
 /** Mounts the OCI Distribution API under /v2/. Request bodies reach handlers unread. */
