@@ -11,7 +11,9 @@ const DEFAULT_CATALOG_PAGE = 100;
 export async function listTags(context: RegistryContext): Promise<void> {
   const { services, reply, query } = context;
   const repository = await services.repositories.get(context.name);
-  const page = readPageRequest(query, Number.MAX_SAFE_INTEGER);
+  // No `n` means every tag. TagService asks for limit + 1 rows, and Prisma 7 returns no
+  // rows at all for a `take` above Number.MAX_SAFE_INTEGER, so stay one below it.
+  const page = readPageRequest(query, Number.MAX_SAFE_INTEGER - 1);
 
   const result = await services.tags.list(repository.id, page.limit, page.last);
   if (result.next !== undefined) reply.header('link', nextPageLink(`/v2/${context.name}/tags/list`, page.limit, result.next));
