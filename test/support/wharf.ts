@@ -16,13 +16,28 @@ export interface TestWharf extends WharfInstance {
   close(): Promise<void>;
 }
 
+export interface TestWharfOptions {
+  /**
+   * A running test Wharf whose database and data folder (so also its storage)
+   * this instance shares, as instances behind a load balancer do. Closing the
+   * new instance leaves both in place. Needs PostgreSQL: PGlite cannot be
+   * opened by two instances.
+   */
+  shareWith?: TestWharf;
+}
+
 /**
  * Starts Wharf in this process on a free loopback port, with its own data folder
- * and database. Set WHARF_TEST_LOG=debug to see its log.
+ * and database unless `options.shareWith` is set. Set WHARF_TEST_LOG=debug to
+ * see its log.
  */
-export async function startTestWharf(env: Record<string, string> = {}): Promise<TestWharf> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-test-'));
-  const database = await createTestDatabase();
+export async function startTestWharf(env: Record<string, string> = {}, options: TestWharfOptions = {}): Promise<TestWharf> {
+  const shared = options.shareWith;
+  if (shared && shared.databaseUrl === undefined) {
+    throw new Error('a second Wharf cannot share an embedded PGlite database; run with PostgreSQL');
+  }
+  const dataDir = shared ? shared.dataDir : await mkdtemp(path.join(os.tmpdir(), 'wharf-test-'));
+  const database = shared ? { url: shared.databaseUrl, drop: async () => {} } : await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
     WHARF_HOST: '127.0.0.1',
@@ -41,6 +56,7 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
     adminAuth: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
     async close() {
       await instance.stop();
+      if (shared) return;
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
