@@ -71,10 +71,7 @@ export class UploadService {
   async append(session: UploadSession, body: Readable, headers: ChunkHeaders): Promise<UploadSession> {
     const expectedLength = checkChunkHeaders(session, headers);
     return this.#exclusive(session.id, async () => {
-      const written = await this.#write(session, body);
-      if (expectedLength !== undefined && written !== expectedLength) {
-        throw new WharfError('SIZE_INVALID', `chunk has ${written} bytes but the request declared ${expectedLength}`);
-      }
+      const written = await this.#write(session, body, expectedLength);
       return { ...session, offset: session.offset + written };
     });
   }
@@ -122,8 +119,13 @@ export class UploadService {
     return removed;
   }
 
-  /** Streams the body into storage at the session offset, hashing on the way when the running digest is current. */
-  async #write(session: UploadSession, body: Readable): Promise<number> {
+  /**
+   * Streams the body into storage at the session offset, hashing on the way
+   * when the running digest is current. A chunk whose length differs from
+   * `expectedLength` raises SIZE_INVALID and leaves the offset where it was, so
+   * the next chunk overwrites its bytes.
+   */
+  async #write(session: UploadSession, body: Readable, expectedLength: number | undefined): Promise<number> {
     const running = this.#digests.get(session.id);
     const hashing = running?.offset === session.offset ? running : undefined;
     if (!hashing) this.#digests.delete(session.id);
@@ -140,6 +142,10 @@ export class UploadService {
       throw error;
     }
     const written = size - session.offset;
+    if (expectedLength !== undefined && written !== expectedLength) {
+      this.#digests.delete(session.id);
+      throw new WharfError('SIZE_INVALID', `chunk has ${written} bytes but the request declared ${expectedLength}`);
+    }
 
     const updated = await this.prisma.upload.updateMany({
       where: { id: session.id, offset: BigInt(session.offset) },
