@@ -16,6 +16,28 @@ const NONE: ReadonlySet<Permission> = new Set();
 const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
 
 /**
+ * Computes what a caller may do in an existing project from data already
+ * loaded: the project's visibility and, for a user, their role in it. Batched
+ * readers (GraphQL) use it; `AccessPolicy.permissions` loads the same data and
+ * calls it, so both apply one rule.
+ */
+export function grantedPermissions(caller: Caller, project: { name: string; public: boolean }, role: string | undefined): ReadonlySet<Permission> {
+  if (caller.kind === 'user' && caller.user.isAdmin) return ALL;
+
+  const granted = new Set<Permission>(project.public ? PUBLIC_PERMISSIONS : NONE);
+  if (caller.kind === 'user' && role !== undefined && isProjectRole(role)) {
+    for (const permission of ROLE_PERMISSIONS[role]) granted.add(permission);
+  }
+  if (caller.kind === 'robot') {
+    for (const grant of caller.robot.grants) {
+      const applies = grant.project === project.name || (grant.project === '*' && caller.robot.projectId === null);
+      if (applies) for (const action of grant.actions) granted.add(action);
+    }
+  }
+  return granted;
+}
+
+/**
  * Decides what a caller may do in a project, from the permission matrix, the
  * caller's membership or robot grants, and whether the project is public.
  * Every transport (registry, chart repository, GraphQL) asks this class.
@@ -27,27 +49,22 @@ export class AccessPolicy {
     return caller.kind === 'user' && caller.user.isAdmin;
   }
 
-  /** Everything the caller may do in the project; empty for a project that does not exist. */
+  /** Everything the caller may do in the project; empty for a project that does not exist, except for administrators. */
   async permissions(caller: Caller, projectName: string): Promise<ReadonlySet<Permission>> {
+    // Administrators get everything even for a missing project, so a push there reports NAME_UNKNOWN.
+    if (this.isSystemAdmin(caller)) return ALL;
     const project = await this.prisma.project.findUnique({ where: { name: projectName }, select: { id: true, public: true } });
     if (!project) return NONE;
-    if (this.isSystemAdmin(caller)) return ALL;
 
-    const granted = new Set<Permission>(project.public ? PUBLIC_PERMISSIONS : NONE);
+    let role: string | undefined;
     if (caller.kind === 'user') {
       const member = await this.prisma.projectMember.findUnique({
         where: { projectId_userId: { projectId: project.id, userId: caller.user.id } },
         select: { role: true },
       });
-      if (member && isProjectRole(member.role)) for (const permission of ROLE_PERMISSIONS[member.role]) granted.add(permission);
+      role = member?.role;
     }
-    if (caller.kind === 'robot') {
-      for (const grant of caller.robot.grants) {
-        const applies = grant.project === projectName || (grant.project === '*' && caller.robot.projectId === null);
-        if (applies) for (const action of grant.actions) granted.add(action);
-      }
-    }
-    return granted;
+    return grantedPermissions(caller, { name: projectName, public: project.public }, role);
   }
 
   async can(caller: Caller, projectName: string, permission: Permission): Promise<boolean> {

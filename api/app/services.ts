@@ -7,6 +7,8 @@ import { AuditService } from '../audit/audit-service.ts';
 import { BlobService } from '../blobs/blob-service.ts';
 import type { Config } from '../config/index.ts';
 import type { Database } from '../db/client.ts';
+import { ImmutabilityService } from '../immutability/immutability-service.ts';
+import { QuotaService } from '../quota/quota-service.ts';
 import { MemberService } from '../members/member-service.ts';
 import { ManifestService } from '../manifests/manifest-service.ts';
 import { ReferrersService } from '../manifests/referrers-service.ts';
@@ -43,13 +45,17 @@ export interface Services {
   manifests: ManifestService;
   referrers: ReferrersService;
   tags: TagService;
+  quota: QuotaService;
+  immutability: ImmutabilityService;
   catalog: CatalogService;
 }
 
 export function createServices(config: Config, db: Database, storage: StorageDriver, logger: Logger): Services {
   const { prisma } = db;
   const users = new UserService(prisma);
-  const blobs = new BlobService(prisma, storage);
+  const quota = new QuotaService(prisma);
+  const immutability = new ImmutabilityService(prisma);
+  const blobs = new BlobService(prisma, storage, quota);
   const access = new AccessPolicy(prisma);
   const accessTokens = new AccessTokenService(prisma);
   const robots = new RobotService(prisma);
@@ -79,7 +85,9 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     repositories: new RepositoryService(prisma),
     blobs,
     uploads: new UploadService(prisma, storage, blobs, logger),
-    manifests: new ManifestService(prisma, blobs, logger, config.maxManifestBytes),
+    manifests: new ManifestService(prisma, blobs, logger, config.maxManifestBytes, quota, immutability),
+    quota,
+    immutability,
     referrers: new ReferrersService(prisma),
     tags: new TagService(prisma),
     catalog: new CatalogService(prisma),

@@ -1,8 +1,17 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Prisma } from '../db/client.ts';
+import { lockDigest } from '../db/transactions.ts';
 import { WharfError } from '../errors/catalog.ts';
+import type { QuotaService } from '../quota/quota-service.ts';
 import type { ByteRange, StorageDriver } from '../storage/driver.ts';
 import { blobKey } from '../storage/paths.ts';
+
+/**
+ * Interactive transactions here wait on per-digest locks and on the project
+ * row while other pushes charge the same quota, so they may take longer than
+ * Prisma's five-second default.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 120_000 };
 
 export interface BlobInfo {
   digest: string;
@@ -17,6 +26,7 @@ export class BlobService {
   constructor(
     private readonly prisma: Prisma,
     private readonly storage: StorageDriver,
+    private readonly quota: QuotaService,
   ) {}
 
   /** Returns the blob when it is readable in the repository, else undefined. */
@@ -41,29 +51,63 @@ export class BlobService {
 
   /**
    * Makes the bytes at `sourceKey` the blob `digest` and links it into the
-   * repository. When the blob is already stored, the new copy is dropped.
+   * repository, in one transaction under the digest's lock: charge the
+   * project's quota (raising DENIED, with nothing moved, when it is full),
+   * record the blob and the link, then put the bytes in place. When the blob is
+   * stored already, the new copy is dropped.
    */
   async commit(repositoryId: number, digest: string, size: number, sourceKey: string): Promise<void> {
-    const key = blobKey(digest);
-    const stored = await this.storage.stat(key);
-    if (stored?.size === size) {
-      await this.storage.delete(sourceKey);
-    } else {
-      await this.storage.move(sourceKey, key);
-    }
+    await this.prisma.$transaction(
+      async (tx) => {
+        await lockDigest(tx, digest);
+        const repository = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { projectId: true } });
+        await this.quota.charge(tx, repository.projectId, digest, size);
+        await tx.blob.createMany({ data: [{ digest, size: BigInt(size) }], skipDuplicates: true });
+        await tx.repositoryBlob.createMany({ data: [{ repositoryId, digest }], skipDuplicates: true });
 
-    await this.prisma.blob.createMany({ data: [{ digest, size: BigInt(size) }], skipDuplicates: true });
-    await this.link(repositoryId, digest);
+        const key = blobKey(digest);
+        const stored = await this.storage.stat(key);
+        if (stored?.size === size) await this.storage.delete(sourceKey);
+        else if (size === 0 && !(await this.storage.stat(sourceKey))) await this.storage.writeAt(key, 0, Readable.from([]));
+        else await this.storage.move(sourceKey, key);
+      },
+      TRANSACTION_OPTIONS,
+    );
   }
 
-  async link(repositoryId: number, digest: string): Promise<void> {
-    await this.prisma.repositoryBlob.createMany({ data: [{ repositoryId, digest }], skipDuplicates: true });
+  /**
+   * Links a stored blob into a repository (a cross-repository mount), charging
+   * the project's quota. Returns false when the blob is not stored.
+   */
+  async link(repositoryId: number, digest: string): Promise<boolean> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await lockDigest(tx, digest);
+        const blob = await tx.blob.findUnique({ where: { digest }, select: { size: true } });
+        if (!blob) return false;
+
+        const repository = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { projectId: true } });
+        await this.quota.charge(tx, repository.projectId, digest, Number(blob.size));
+        await tx.repositoryBlob.createMany({ data: [{ repositoryId, digest }], skipDuplicates: true });
+        return true;
+      },
+      TRANSACTION_OPTIONS,
+    );
   }
 
-  /** Removes the blob from the repository; the bytes stay until garbage collection. */
+  /** Removes the blob from the repository and releases its quota; the bytes stay until garbage collection. */
   async unlink(repositoryId: number, digest: string): Promise<void> {
-    const result = await this.prisma.repositoryBlob.deleteMany({ where: { repositoryId, digest } });
-    if (result.count === 0) throw new WharfError('BLOB_UNKNOWN', `blob ${digest} not found in this repository`, { digest });
+    await this.prisma.$transaction(
+      async (tx) => {
+        await lockDigest(tx, digest);
+        const result = await tx.repositoryBlob.deleteMany({ where: { repositoryId, digest } });
+        if (result.count === 0) throw new WharfError('BLOB_UNKNOWN', `blob ${digest} not found in this repository`, { digest });
+
+        const repository = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { projectId: true } });
+        await this.quota.release(tx, repository.projectId, [digest]);
+      },
+      TRANSACTION_OPTIONS,
+    );
   }
 
   /** True when some repository of the given projects (or any, for 'all') holds the blob. */

@@ -3,7 +3,11 @@ import type { BlobService } from '../blobs/blob-service.ts';
 import type { Prisma } from '../db/client.ts';
 import { digestOf, looksLikeDigest, parseDigest } from '../digest/digest.ts';
 import { WharfError } from '../errors/catalog.ts';
+import type { ImmutabilityService } from '../immutability/immutability-service.ts';
+import type { QuotaService } from '../quota/quota-service.ts';
 import type { RepositoryRef } from '../repositories/repository-service.ts';
+import { TRANSACTION_OPTIONS } from '../blobs/blob-service.ts';
+import type { Transaction } from '../db/transactions.ts';
 import { isValidTag } from '../registry/names.ts';
 import { isIndexType, isNonDistributable } from './media-types.ts';
 import { type Descriptor, type ParsedManifest, parseManifest } from './parse-manifest.ts';
@@ -31,6 +35,8 @@ export class ManifestService {
     private readonly blobs: BlobService,
     private readonly logger: Logger,
     private readonly maxManifestBytes: number,
+    private readonly quota: QuotaService,
+    private readonly immutability: ImmutabilityService,
   ) {}
 
   /**
@@ -52,7 +58,8 @@ export class ManifestService {
 
     const manifest = parseManifest(bytes, contentType);
     await this.#checkReferences(repository.id, manifest);
-    const artifactId = await this.#storeArtifact(repository.id, digest, bytes, manifest);
+    if (!byDigest) await this.#checkTagMayMove(repository, reference, digest);
+    const artifactId = await this.#storeArtifact(repository, digest, bytes, manifest);
     if (!byDigest) await this.#setTag(repository.id, reference, artifactId);
 
     return { digest, subjectDigest: manifest.subject?.digest };
@@ -86,19 +93,54 @@ export class ManifestService {
       .catch((error: unknown) => this.logger.warn({ err: error, digest: manifest.digest }, 'failed to record pull time'));
   }
 
-  /** Deletes a tag, or by digest the manifest with all its tags. Raises MANIFEST_UNKNOWN. */
+  /** Deletes a tag, or by digest the manifest with all its tags. Raises MANIFEST_UNKNOWN, or DENIED for an immutable tag. */
   async delete(repository: RepositoryRef, reference: string): Promise<void> {
     if (!looksLikeDigest(reference)) {
+      if (await this.immutability.isImmutable(repository, reference)) {
+        throw new WharfError('DENIED', `tag ${reference} of ${repository.name} is immutable and cannot be deleted`, { tag: reference });
+      }
       const result = await this.prisma.tag.deleteMany({ where: { repositoryId: repository.id, name: reference } });
       if (result.count === 0) throw new WharfError('MANIFEST_UNKNOWN', `tag ${reference} not found in ${repository.name}`, { tag: reference });
       return;
     }
 
     parseDigest(reference);
-    const result = await this.prisma.artifact.deleteMany({ where: { repositoryId: repository.id, digest: reference } });
-    if (result.count === 0) {
+    const deleted = await this.deleteArtifact(repository, reference);
+    if (!deleted) {
       throw new WharfError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository.name}`, { digest: reference });
     }
+  }
+
+  /**
+   * Deletes an artifact with its tags, unlinks the blobs no other artifact of
+   * the repository references, and releases what the project no longer uses.
+   * Returns false when the artifact does not exist. Raises DENIED when one of
+   * its tags is immutable.
+   */
+  async deleteArtifact(repository: RepositoryRef, digest: string): Promise<boolean> {
+    const tags = await this.prisma.tag.findMany({ where: { repository: { id: repository.id }, artifact: { digest } }, select: { name: true } });
+    for (const tag of tags) {
+      if (await this.immutability.isImmutable(repository, tag.name)) {
+        throw new WharfError('DENIED', `manifest ${digest} carries immutable tag ${tag.name} and cannot be deleted`, { digest, tag: tag.name });
+      }
+    }
+
+    return this.prisma.$transaction(
+      async (tx) => {
+        const artifact = await tx.artifact.findUnique({
+          where: { repositoryId_digest: { repositoryId: repository.id, digest } },
+          select: { id: true, references: { select: { digest: true, kind: true } } },
+        });
+        if (!artifact) return false;
+
+        await tx.artifact.delete({ where: { id: artifact.id } });
+        const blobDigests = artifact.references.filter((reference) => reference.kind !== 'manifest').map((reference) => reference.digest);
+        await unlinkUnreferenced(tx, repository.id, blobDigests);
+        await this.quota.release(tx, repository.projectId, [digest, ...blobDigests]);
+        return true;
+      },
+      TRANSACTION_OPTIONS,
+    );
   }
 
   /**
@@ -130,36 +172,54 @@ export class ManifestService {
     }
   }
 
-  async #storeArtifact(repositoryId: number, digest: string, bytes: Buffer, manifest: ParsedManifest): Promise<number> {
+  async #storeArtifact(repository: RepositoryRef, digest: string, bytes: Buffer, manifest: ParsedManifest): Promise<number> {
     const existing = await this.prisma.artifact.findUnique({
-      where: { repositoryId_digest: { repositoryId, digest } },
+      where: { repositoryId_digest: { repositoryId: repository.id, digest } },
       select: { id: true },
     });
     if (existing) return existing.id;
 
     const references = buildReferences(manifest);
     try {
-      const artifact = await this.prisma.artifact.create({
-        data: {
-          repositoryId,
-          digest,
-          mediaType: manifest.mediaType,
-          artifactType: manifest.artifactType ?? null,
-          size: BigInt(bytes.length),
-          content: new Uint8Array(bytes),
-          subjectDigest: manifest.subject?.digest ?? null,
-          configDigest: manifest.config?.digest ?? null,
-          annotations: manifest.annotations ?? undefined,
-          references: { create: references },
+      return await this.prisma.$transaction(
+        async (tx) => {
+          const artifact = await tx.artifact.create({
+            data: {
+              repositoryId: repository.id,
+              digest,
+              mediaType: manifest.mediaType,
+              artifactType: manifest.artifactType ?? null,
+              size: BigInt(bytes.length),
+              content: new Uint8Array(bytes),
+              subjectDigest: manifest.subject?.digest ?? null,
+              configDigest: manifest.config?.digest ?? null,
+              annotations: manifest.annotations ?? undefined,
+              references: { create: references },
+            },
+            select: { id: true },
+          });
+          await this.quota.charge(tx, repository.projectId, digest, bytes.length);
+          return artifact.id;
         },
-        select: { id: true },
-      });
-      return artifact.id;
+        TRANSACTION_OPTIONS,
+      );
     } catch (error) {
       // Another request stored the same manifest first: use its row.
       if ((error as { code?: string }).code !== 'P2002') throw error;
-      const winner = await this.prisma.artifact.findUniqueOrThrow({ where: { repositoryId_digest: { repositoryId, digest } } });
+      const winner = await this.prisma.artifact.findUniqueOrThrow({ where: { repositoryId_digest: { repositoryId: repository.id, digest } } });
       return winner.id;
+    }
+  }
+
+  /** Raises DENIED when the tag is immutable and already points at another manifest. */
+  async #checkTagMayMove(repository: RepositoryRef, tag: string, digest: string): Promise<void> {
+    const current = await this.prisma.tag.findUnique({
+      where: { repositoryId_name: { repositoryId: repository.id, name: tag } },
+      select: { artifact: { select: { digest: true } } },
+    });
+    if (!current || current.artifact.digest === digest) return;
+    if (await this.immutability.isImmutable(repository, tag)) {
+      throw new WharfError('DENIED', `tag ${tag} of ${repository.name} is immutable and cannot be moved to another manifest`, { tag });
     }
   }
 
@@ -170,6 +230,18 @@ export class ManifestService {
       update: { artifactId, pushedAt: new Date() },
     });
   }
+}
+
+/** Removes the repository's links to blobs that no remaining artifact of the repository references. */
+async function unlinkUnreferenced(tx: Transaction, repositoryId: number, digests: string[]): Promise<void> {
+  if (digests.length === 0) return;
+  const stillReferenced = await tx.artifactReference.findMany({
+    where: { digest: { in: digests }, artifact: { repositoryId } },
+    select: { digest: true },
+  });
+  const keep = new Set(stillReferenced.map((reference) => reference.digest));
+  const unlink = digests.filter((digest) => !keep.has(digest));
+  if (unlink.length > 0) await tx.repositoryBlob.deleteMany({ where: { repositoryId, digest: { in: unlink } } });
 }
 
 function buildReferences(manifest: ParsedManifest) {

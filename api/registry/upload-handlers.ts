@@ -68,8 +68,7 @@ async function tryMount(context: RegistryContext, repository: RepositoryRef, dig
     if (!(await services.blobs.existsInProjects(digest, readable))) return false;
   }
 
-  await services.blobs.link(repository.id, digest);
-  return true;
+  return services.blobs.link(repository.id, digest);
 }
 
 /** POST /blobs/uploads/: mount, monolithic upload with `digest`, or a new session. */
