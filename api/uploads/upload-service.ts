@@ -1,5 +1,5 @@
 import { randomUUID, type Hash } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import type { BlobService } from '../blobs/blob-service.ts';
 import type { Prisma } from '../db/client.ts';
@@ -92,6 +92,8 @@ export class UploadService {
       throw new WharfError('DIGEST_INVALID', `upload content has digest ${actual}, not ${digest}`, { digest });
     }
 
+    // A session that received no bytes has no stored object yet; the empty blob needs one.
+    if (current.offset === 0) await this.storage.writeAt(uploadKey(current.id), 0, Readable.from([]));
     await this.blobs.commit(current.repositoryId, digest, current.offset, uploadKey(current.id));
     await this.prisma.upload.deleteMany({ where: { id: current.id } });
     this.#digests.delete(current.id);
