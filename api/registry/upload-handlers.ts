@@ -83,8 +83,10 @@ export async function startUpload(context: RegistryContext): Promise<void> {
     return;
   }
 
-  const session = await services.uploads.start(repository.id);
   const digest = query.get('digest');
+  // A malformed digest fails before the session exists, so it leaves no session behind.
+  if (digest && !mount) parseDigest(digest);
+  const session = await services.uploads.start(repository.id);
   if (digest && !mount) {
     await services.uploads.complete(session, digest, request.raw, readChunkHeaders(context));
     await sendBlobCreated(context, digest);
