@@ -50,7 +50,13 @@ export async function registerTokenRoute(app: FastifyInstance, services: Service
       return sendError(reply, 400, 'INVALID_INPUT', `unknown service "${service}"; this token service issues tokens for "${REGISTRY_SERVICE}"`);
     }
 
-    const caller = await authenticate(services, request, reply, () => services.callers.resolve(request.headers.authorization, request.ip));
+    const caller = await authenticate(services, request, reply, async () => {
+      const resolved = await services.callers.resolve(request.headers.authorization, request.ip);
+      // A registry token proves only the access it carries. Exchanging it would turn a
+      // narrow token into one for everything its owner may do, renewable forever.
+      if (resolved.credential === 'registry-token') throw new InvalidCredentialsError('a registry token cannot be exchanged for another');
+      return resolved;
+    });
     if (!caller) return reply;
 
     const issued = await services.tokens.issue(caller, parseScopes(query.getAll('scope')));
