@@ -59,6 +59,7 @@ export class CallerResolver {
     if (secret.startsWith(ACCESS_TOKEN_PREFIX)) {
       const user = await this.accessTokens.authenticate(username, secret);
       if (!user) return this.#fail(username, ip, 'invalid, revoked or expired access token');
+      await this.throttle.recordSuccess(username);
       return { kind: 'user', user, credential: 'access-token' };
     }
 
@@ -108,12 +109,14 @@ export class CallerResolver {
     const key = createHash('sha256').update(`${account.id}\0${account.passwordHash}\0${password}`).digest('hex');
     const identity: UserIdentity = { id: account.id, username: account.username, isAdmin: account.isAdmin };
     const cached = this.#verified.get(key);
-    if (cached && cached > Date.now()) return identity;
+    if (!cached || cached <= Date.now()) {
+      if (!(await verifyPassword(account.passwordHash, password))) return undefined;
+      if (this.#verified.size > 10_000) this.#verified.clear();
+      this.#verified.set(key, Date.now() + VERIFIED_TTL_MS);
+    }
 
-    if (!(await verifyPassword(account.passwordHash, password))) return undefined;
+    // Also on a cached success: failures between two cached sign-ins must not add up to a lock.
     await this.throttle.recordSuccess(username);
-    if (this.#verified.size > 10_000) this.#verified.clear();
-    this.#verified.set(key, Date.now() + VERIFIED_TTL_MS);
     return identity;
   }
 
