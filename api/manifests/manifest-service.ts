@@ -25,11 +25,29 @@ export interface PutManifestResult {
   subjectDigest?: string;
 }
 
+/** A manifest about to be stored, as push hooks see it. */
+export interface ManifestPush {
+  repository: RepositoryRef;
+  /** Tag or digest from the request path. */
+  reference: string;
+  digest: string;
+  manifest: ParsedManifest;
+}
+
+/**
+ * Runs before a pushed manifest is stored. It may raise to reject the push,
+ * and may return a step to run once the manifest and its tag are stored.
+ */
+export type ManifestPushHook = (push: ManifestPush) => Promise<(() => Promise<void>) | undefined>;
+
 /** Pull times are written at most this often per manifest, to keep pulls read-only most of the time. */
 const PULL_TIME_RESOLUTION_MS = 60_000;
 
 /** Stores, validates, serves and deletes manifests; maintains tags and references. */
 export class ManifestService {
+  /** Hooks that see every pushed manifest, such as the chart catalog indexing Helm charts. */
+  readonly pushHooks: ManifestPushHook[] = [];
+
   constructor(
     private readonly prisma: Prisma,
     private readonly blobs: BlobService,
@@ -59,8 +77,14 @@ export class ManifestService {
     const manifest = parseManifest(bytes, contentType);
     await this.#checkReferences(repository.id, manifest);
     if (!byDigest) await this.#checkTagMayMove(repository, reference, digest);
+    const afterStore: (() => Promise<void>)[] = [];
+    for (const hook of this.pushHooks) {
+      const step = await hook({ repository, reference, digest, manifest });
+      if (step) afterStore.push(step);
+    }
     const artifactId = await this.#storeArtifact(repository, digest, bytes, manifest);
     if (!byDigest) await this.#setTag(repository.id, reference, artifactId);
+    for (const step of afterStore) await step();
 
     return { digest, subjectDigest: manifest.subject?.digest };
   }
