@@ -90,10 +90,12 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   }
   if (!isObject(body)) throw invalid('manifest must be a JSON object');
 
+  // Schema 1 is recognised before the type is resolved, because such a body has no
+  // mediaType field and often arrives without a manifest Content-Type.
+  const schema1 = invalid('Docker schema 1 manifests are not supported; push the image as Docker schema 2 or OCI');
+  if (body.schemaVersion === 1) throw schema1;
   const mediaType = resolveMediaType(body, contentType);
-  if (mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED || body.schemaVersion === 1) {
-    throw invalid('Docker schema 1 manifests are not supported; push the image as Docker schema 2 or OCI');
-  }
+  if (mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED) throw schema1;
   if (!(MANIFEST_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
     throw invalid(`unsupported manifest media type ${mediaType}`);
   }
