@@ -41,5 +41,8 @@ export async function listReferrers(context: RegistryContext, digest: string): P
   const descriptors = await services.referrers.list(repository?.id, digest, artifactTypes);
 
   if (artifactTypes.length > 0) reply.header('oci-filters-applied', 'artifactType');
-  await reply.header('content-type', OCI_INDEX).send(ReferrersService.toIndex(descriptors));
+  // A Buffer, because Fastify appends `; charset=utf-8` to the type of a string body, and
+  // ORAS and go-containerregistry treat any Content-Type but the exact index type as "no referrers API".
+  const body = Buffer.from(ReferrersService.toIndex(descriptors));
+  await reply.header('content-type', OCI_INDEX).send(body);
 }
