@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AccessTokenService } from '../access-tokens/access-token-service.ts';
 import { ROBOT_PREFIX, type RobotService } from '../robots/robot-service.ts';
 import type { TokenService } from '../token/token-service.ts';
-import { verifyPassword } from '../users/passwords.ts';
+import { hashPassword, verifyPassword } from '../users/passwords.ts';
 import type { UserService } from '../users/user-service.ts';
 import { ANONYMOUS, type Caller, InvalidCredentialsError, type UserIdentity } from './caller.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -23,6 +23,7 @@ export type LoginFailureListener = (username: string, ip: string | undefined, re
  */
 export class CallerResolver {
   readonly #verified = new Map<string, number>();
+  #decoyHash: Promise<string> | undefined;
   onLoginFailure: LoginFailureListener = () => {};
 
   constructor(
@@ -102,7 +103,13 @@ export class CallerResolver {
 
   async #verifyPassword(username: string, password: string): Promise<UserIdentity | undefined> {
     const account = await this.users.findCredentials(username);
-    if (!account || account.disabled) return undefined;
+    if (!account || account.disabled) {
+      // Spend the argon2 time a real account costs, so response times do not tell
+      // which user names exist or are disabled.
+      this.#decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(await this.#decoyHash, password);
+      return undefined;
+    }
 
     // The stored hash is part of the key, so a changed password or a disabled
     // account takes effect at once on every instance.
