@@ -1,6 +1,7 @@
 import type { Prisma } from '../db/client.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { UserIdentity } from '../access/caller.ts';
+import { ACCESS_TOKEN_PREFIX } from '../access/secrets.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 export type { UserIdentity } from '../access/caller.ts';
@@ -27,6 +28,10 @@ function validateUsername(username: string): void {
 function validatePassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new WharfError('INVALID_INPUT', `password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  // Sign-in reads a secret with this prefix as an access token, so such a password could never be used.
+  if (password.startsWith(ACCESS_TOKEN_PREFIX)) {
+    throw new WharfError('INVALID_INPUT', `password must not start with "${ACCESS_TOKEN_PREFIX}", the prefix of access tokens`);
   }
 }
 
