@@ -1,0 +1,161 @@
+import type { Prisma } from '../../api/db/client.ts';
+import type { ChartDetails } from '../chart/chart-details.ts';
+import type { IndexEntry } from '../index/index-entry.ts';
+
+/** A chart version row as the catalog reads it. */
+export interface ChartRecord {
+  id: number;
+  projectId: number;
+  name: string;
+  version: string;
+  digest: string;
+  size: number;
+  provDigest: string | null;
+  provSize: number | null;
+  manifestDigest: string | null;
+  source: ChartSource;
+  entry: IndexEntry;
+  createdAt: Date;
+}
+
+/** How a version entered the catalog: the chart API or an OCI push. */
+export type ChartSource = 'upload' | 'oci';
+
+export interface ChartRecordInput {
+  projectId: number;
+  name: string;
+  version: string;
+  digest: string;
+  size: number;
+  provDigest: string | null;
+  provSize: number | null;
+  source: ChartSource;
+  entry: IndexEntry;
+  details: ChartDetails;
+  createdAt: Date;
+}
+
+const SELECT = {
+  id: true,
+  projectId: true,
+  name: true,
+  version: true,
+  digest: true,
+  size: true,
+  provDigest: true,
+  provSize: true,
+  manifestDigest: true,
+  source: true,
+  entry: true,
+  createdAt: true,
+} as const;
+
+type Row = { [K in keyof typeof SELECT]: unknown } & { size: bigint; provSize: bigint | null };
+
+function toRecord(row: Row): ChartRecord {
+  return {
+    ...(row as unknown as ChartRecord),
+    size: Number(row.size),
+    provSize: row.provSize === null ? null : Number(row.provSize),
+  };
+}
+
+/**
+ * Chart version rows and the per-project catalog revision. Every change to a
+ * project's versions bumps the revision in the same transaction, which is what
+ * invalidates cached index documents on every instance.
+ */
+export class ChartRecords {
+  constructor(private readonly prisma: Prisma) {}
+
+  async find(projectId: number, name: string, version: string): Promise<ChartRecord | undefined> {
+    const row = await this.prisma.chartVersion.findUnique({ where: { projectId_name_version: { projectId, name, version } }, select: SELECT });
+    return row ? toRecord(row as Row) : undefined;
+  }
+
+  async findByArchiveDigest(projectId: number, digest: string): Promise<ChartRecord | undefined> {
+    const row = await this.prisma.chartVersion.findFirst({ where: { projectId, digest }, select: SELECT });
+    return row ? toRecord(row as Row) : undefined;
+  }
+
+  /** Versions of one chart, or of every chart when `name` is undefined, ordered by name. */
+  async list(projectId: number, name?: string): Promise<ChartRecord[]> {
+    const rows = await this.prisma.chartVersion.findMany({
+      where: { projectId, ...(name === undefined ? {} : { name }) },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      select: SELECT,
+    });
+    return rows.map((row) => toRecord(row as Row));
+  }
+
+  /** Finds versions by candidate name and version pairs, for file names such as `a-b-1.0.0.tgz`. */
+  async findAny(projectId: number, candidates: { name: string; version: string }[]): Promise<ChartRecord | undefined> {
+    if (candidates.length === 0) return undefined;
+    const row = await this.prisma.chartVersion.findFirst({ where: { projectId, OR: candidates }, select: SELECT });
+    return row ? toRecord(row as Row) : undefined;
+  }
+
+  /** Index entries of the projects, with each project's id, for building index documents. */
+  async entries(projectIds: number[]): Promise<{ projectId: number; entry: IndexEntry }[]> {
+    const rows = await this.prisma.chartVersion.findMany({ where: { projectId: { in: projectIds } }, select: { projectId: true, entry: true } });
+    return rows as unknown as { projectId: number; entry: IndexEntry }[];
+  }
+
+  /** Inserts or replaces a version and bumps the project's revision, atomically. */
+  async save(input: ChartRecordInput): Promise<void> {
+    const data = {
+      digest: input.digest,
+      size: BigInt(input.size),
+      provDigest: input.provDigest,
+      provSize: input.provSize === null ? null : BigInt(input.provSize),
+      manifestDigest: null,
+      source: input.source,
+      entry: input.entry as object,
+      details: input.details as object,
+      createdAt: input.createdAt,
+    };
+    const where = { projectId_name_version: { projectId: input.projectId, name: input.name, version: input.version } };
+    await this.prisma.$transaction([
+      this.prisma.chartVersion.upsert({ where, create: { projectId: input.projectId, name: input.name, version: input.version, ...data }, update: data }),
+      this.#bump(input.projectId),
+    ]);
+  }
+
+  async setProvenance(id: number, projectId: number, digest: string, size: number): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.chartVersion.update({ where: { id }, data: { provDigest: digest, provSize: BigInt(size) } }),
+      this.#bump(projectId),
+    ]);
+  }
+
+  async setManifestDigest(id: number, manifestDigest: string): Promise<void> {
+    await this.prisma.chartVersion.updateMany({ where: { id }, data: { manifestDigest } });
+  }
+
+  /** Deletes a version; resolves false when it did not exist. */
+  async delete(projectId: number, name: string, version: string): Promise<boolean> {
+    const [deleted] = await this.prisma.$transaction([
+      this.prisma.chartVersion.deleteMany({ where: { projectId, name, version } }),
+      this.#bump(projectId),
+    ]);
+    return deleted.count > 0;
+  }
+
+  async count(projectId: number): Promise<number> {
+    return this.prisma.chartVersion.count({ where: { projectId } });
+  }
+
+  /** Revision and last change of each project's catalog; a project without one is at revision 0. */
+  async revisions(projectIds: number[]): Promise<Map<number, { revision: number; updatedAt: Date }>> {
+    const rows = await this.prisma.chartCatalog.findMany({ where: { projectId: { in: projectIds } } });
+    return new Map(rows.map((row) => [row.projectId, { revision: row.revision, updatedAt: row.updatedAt }]));
+  }
+
+  #bump(projectId: number) {
+    return this.prisma.chartCatalog.upsert({
+      where: { projectId },
+      create: { projectId, revision: 1, updatedAt: new Date() },
+      update: { revision: { increment: 1 }, updatedAt: new Date() },
+    });
+  }
+}
