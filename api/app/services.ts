@@ -5,6 +5,7 @@ import { CallerResolver } from '../access/credentials.ts';
 import { LoginThrottle } from '../access/login-throttle.ts';
 import { AuditService } from '../audit/audit-service.ts';
 import { BlobService } from '../blobs/blob-service.ts';
+import { type ChartServices, createChartServices } from '../../charts-repo/chart-services.ts';
 import type { Config } from '../config/index.ts';
 import type { Database } from '../db/client.ts';
 import { ImmutabilityService } from '../immutability/immutability-service.ts';
@@ -48,6 +49,9 @@ export interface Services {
   quota: QuotaService;
   immutability: ImmutabilityService;
   catalog: CatalogService;
+  /** Helm chart repository (charts-repo/). */
+  charts: ChartServices['charts'];
+  chartIndex: ChartServices['chartIndex'];
 }
 
 export function createServices(config: Config, db: Database, storage: StorageDriver, logger: Logger): Services {
@@ -67,7 +71,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     void audit.record({ actor: username, actorKind: 'user', clientIp: ip, action: 'login', resource: `user:${username}`, outcome: 'failure', detail: { reason } });
   };
 
-  return {
+  const core = {
     config,
     db,
     storage,
@@ -92,4 +96,5 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     tags: new TagService(prisma),
     catalog: new CatalogService(prisma),
   };
+  return { ...core, ...createChartServices(core) };
 }

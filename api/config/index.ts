@@ -23,6 +23,8 @@ export interface Config {
   externalUrlConfigured: boolean;
   /** Largest manifest accepted, in bytes. */
   maxManifestBytes: number;
+  /** Largest chart archive the chart repository accepts, in bytes (WHARF_CHART_MAX_BYTES). */
+  chartMaxBytes: number;
 }
 
 const FILE_KEYS: Record<string, string> = {
@@ -90,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: parseInteger('WHARF_TOKEN_TTL', merged.WHARF_TOKEN_TTL ?? '1800', 60, 24 * 3600),
     externalUrlConfigured: Boolean(merged.WHARF_EXTERNAL_URL),
     maxManifestBytes: 4 * 1024 * 1024,
+    chartMaxBytes: parseInteger('WHARF_CHART_MAX_BYTES', merged.WHARF_CHART_MAX_BYTES ?? String(10 * 1024 * 1024), 1024, 1024 * 1024 * 1024),
   };
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Services } from '../app/services.ts';
+import { registerChartRoutes } from '../../charts-repo/http/routes.ts';
 import { registerRegistry } from '../registry/router.ts';
 import { registerTokenRoute } from '../token/token-route.ts';
 import { type Readiness, registerHealth } from './health.ts';
@@ -42,6 +43,7 @@ export async function buildServer(services: Services, readiness: Readiness): Pro
   await registerHealth(app, services, readiness);
   await app.register(async (scope) => registerRegistry(scope, services));
   await app.register(async (scope) => registerTokenRoute(scope, services));
+  await app.register(async (scope) => registerChartRoutes(scope, services));
 
   app.setNotFoundHandler(async (request, reply) => {
     return reply.code(404).type('application/json').send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` });
