@@ -38,9 +38,14 @@ export class LoginThrottle {
     }
   }
 
-  /** Clears the user's count after a successful sign-in; the address keeps its count. */
+  /**
+   * Clears the user's count after a successful sign-in, unless a lock is still in
+   * force; a lock that has run out is cleared too. The address keeps its count.
+   */
   async recordSuccess(username: string): Promise<void> {
-    await this.prisma.loginThrottle.deleteMany({ where: { key: `user:${username}`, lockedUntil: null } });
+    await this.prisma.loginThrottle.deleteMany({
+      where: { key: `user:${username}`, OR: [{ lockedUntil: null }, { lockedUntil: { lte: new Date() } }] },
+    });
   }
 
   #keys(username: string, ip: string | undefined): { key: string; limit: number }[] {
