@@ -32,18 +32,22 @@ export interface StorageDriver {
 
   /**
    * Moves an object to a new key. The destination appears whole or not at all,
-   * and an existing destination is replaced.
+   * and an existing destination is replaced. Rejects with StorageNotFoundError
+   * when `from` does not exist.
    */
   move(from: string, to: string): Promise<void>;
 
   /** Deletes an object; resolves false when it did not exist. */
   delete(key: string): Promise<boolean>;
 
-  /** Lists the keys under a prefix, in no particular order. */
+  /**
+   * Lists the keys under a prefix, in no particular order. The prefix is a
+   * folder: `list('a')` yields `a/b` but not `ab/c`, and `list('')` yields every key.
+   */
   list(prefix: string): AsyncIterable<string>;
 }
 
-/** Raised by `read` for a key that does not exist. */
+/** Raised by `read` and `move` for a key that does not exist. */
 export class StorageNotFoundError extends Error {
   constructor(readonly key: string, readonly driver: string) {
     super(`${driver}: no object at ${key}`);

@@ -21,6 +21,11 @@ export class FilesystemDriver implements StorageDriver {
     return resolved;
   }
 
+  /** Folder of a list prefix; the empty prefix is the root itself. */
+  #folder(prefix: string): string {
+    return prefix === '' ? path.resolve(this.root) : this.#path(prefix);
+  }
+
   async stat(key: string): Promise<{ size: number } | undefined> {
     try {
       const info = await stat(this.#path(key));
@@ -62,7 +67,11 @@ export class FilesystemDriver implements StorageDriver {
   async move(from: string, to: string): Promise<void> {
     const target = this.#path(to);
     await mkdir(path.dirname(target), { recursive: true });
-    await rename(this.#path(from), target);
+    try {
+      await rename(this.#path(from), target);
+    } catch (error) {
+      throw isNotFound(error) ? new StorageNotFoundError(from, this.name) : error;
+    }
   }
 
   async delete(key: string): Promise<boolean> {
@@ -76,7 +85,7 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
-    const start = this.#path(prefix);
+    const start = this.#folder(prefix);
     let entries;
     try {
       entries = await readdir(start, { recursive: true, withFileTypes: true });

@@ -38,8 +38,9 @@ export class MemoryDriver implements StorageDriver {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
+    const folder = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
     for (const key of [...this.#objects.keys()]) {
-      if (key.startsWith(prefix)) yield key;
+      if (key.startsWith(folder)) yield key;
     }
   }
 }
