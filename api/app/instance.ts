@@ -8,6 +8,7 @@ import { removeServerFile, writeServerFile } from '../cli/server-file.ts';
 import { buildServer } from '../http/server.ts';
 import { openStorage } from '../storage/index.ts';
 import { bootstrapData } from './bootstrap.ts';
+import { startSchedules } from './schedules.ts';
 import { createServices, type Services } from './services.ts';
 
 /** A running Wharf: its services, HTTP server and background timers. */
@@ -34,6 +35,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
   await registerCliRoute(app, services, () => cliToken);
 
   let timer: NodeJS.Timeout | undefined;
+  let stopSchedules = () => {};
   try {
     await applyMigrations(db, logger);
     await services.signingKeys.load();
@@ -44,6 +46,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
       services.uploads.expire(config.uploadTtlSeconds).catch((error: unknown) => logger.error({ err: error }, 'upload expiry failed'));
     }, UPLOAD_EXPIRY_INTERVAL_MS);
     timer.unref();
+    stopSchedules = startSchedules(services, logger);
 
     const listening = (await app.listen({ port: config.port, host: config.host })).replace('0.0.0.0', '127.0.0.1');
     if (!config.externalUrlConfigured) config.externalUrl = listening.replace('127.0.0.1', 'localhost');
@@ -57,6 +60,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
       ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
       async stop() {
         clearInterval(timer);
+        stopSchedules();
         await app.close();
         await services.audit.flush();
         if (cliToken) await removeServerFile(config.dataDir);
@@ -65,6 +69,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
     };
   } catch (error) {
     clearInterval(timer);
+    stopSchedules();
     await app.close().catch(() => {});
     await db.close().catch(() => {});
     throw error;

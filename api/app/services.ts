@@ -8,6 +8,8 @@ import { BlobService } from '../blobs/blob-service.ts';
 import { type ChartServices, createChartServices } from '../../charts-repo/chart-services.ts';
 import type { Config } from '../config/index.ts';
 import type { Database } from '../db/client.ts';
+import { GcService } from '../gc/gc-service.ts';
+import { RetentionService } from '../retention/retention-service.ts';
 import { ImmutabilityService } from '../immutability/immutability-service.ts';
 import { QuotaService } from '../quota/quota-service.ts';
 import { MemberService } from '../members/member-service.ts';
@@ -48,6 +50,8 @@ export interface Services {
   tags: TagService;
   quota: QuotaService;
   immutability: ImmutabilityService;
+  gc: GcService;
+  retention: RetentionService;
   catalog: CatalogService;
   /** Helm chart repository (charts-repo/). */
   charts: ChartServices['charts'];
@@ -60,6 +64,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
   const quota = new QuotaService(prisma);
   const immutability = new ImmutabilityService(prisma);
   const blobs = new BlobService(prisma, storage, quota);
+  const manifests = new ManifestService(prisma, blobs, logger, config.maxManifestBytes, quota, immutability);
   const access = new AccessPolicy(prisma);
   const accessTokens = new AccessTokenService(prisma);
   const robots = new RobotService(prisma);
@@ -89,9 +94,11 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     repositories: new RepositoryService(prisma),
     blobs,
     uploads: new UploadService(prisma, storage, blobs, logger),
-    manifests: new ManifestService(prisma, blobs, logger, config.maxManifestBytes, quota, immutability),
+    manifests,
     quota,
     immutability,
+    gc: new GcService(prisma, storage, manifests, logger),
+    retention: new RetentionService(prisma, manifests, immutability, logger),
     referrers: new ReferrersService(prisma),
     tags: new TagService(prisma),
     catalog: new CatalogService(prisma),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { parseDuration } from '../gc/durations.ts';
 
 /** Wharf's settings, read from the environment and an optional YAML or JSON file. */
 export interface Config {
@@ -17,6 +18,10 @@ export interface Config {
   logLevel: string;
   /** Upload sessions untouched for this many seconds are removed. */
   uploadTtlSeconds: number;
+  /** Seconds between scheduled garbage collections; 0 turns the schedule off. */
+  gcIntervalSeconds: number;
+  /** Seconds between scheduled tag retention runs; 0 turns the schedule off. */
+  retentionIntervalSeconds: number;
   /** Lifetime of registry tokens from /service/token, in seconds. */
   tokenTtlSeconds: number;
   /** True when WHARF_EXTERNAL_URL was set; otherwise the URL follows the port actually bound. */
@@ -26,6 +31,9 @@ export interface Config {
   /** Largest chart archive the chart repository accepts, in bytes (WHARF_CHART_MAX_BYTES). */
   chartMaxBytes: number;
 }
+
+/** Environment variables by name; a plain record, so tests can pass literals. */
+export type Environment = Record<string, string | undefined>;
 
 const FILE_KEYS: Record<string, string> = {
   port: 'PORT',
@@ -41,7 +49,7 @@ const FILE_KEYS: Record<string, string> = {
  * Reads the configuration file named by WHARF_CONFIG (YAML or JSON, keys as in
  * FILE_KEYS). Environment variables win over the file.
  */
-function readConfigFile(env: NodeJS.ProcessEnv): Record<string, string> {
+function readConfigFile(env: Environment): Record<string, string> {
   const file = env.WHARF_CONFIG;
   if (!file) return {};
 
@@ -67,9 +75,17 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   return value;
 }
 
+function parseDurationSetting(name: string, raw: string): number {
+  try {
+    return parseDuration(raw);
+  } catch {
+    throw new Error(`${name} must be a duration such as 30m, 24h or 7d (0 turns it off), got "${raw}"`);
+  }
+}
+
 /** Builds the configuration from the environment (and WHARF_CONFIG). Throws on invalid values. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const merged: NodeJS.ProcessEnv = { ...readConfigFile(env), ...env };
+export function loadConfig(env: Environment = process.env): Config {
+  const merged: Environment = { ...readConfigFile(env), ...env };
   const port = parseInteger('PORT', merged.PORT ?? '5000', 0, 65535);
   const dataDir = path.resolve(merged.WHARF_DATA_DIR ?? './data');
   const externalUrl = (merged.WHARF_EXTERNAL_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
@@ -89,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     externalUrl,
     logLevel: merged.WHARF_LOG_LEVEL ?? 'info',
     uploadTtlSeconds: parseInteger('WHARF_UPLOAD_TTL', merged.WHARF_UPLOAD_TTL ?? String(24 * 3600), 1, 365 * 24 * 3600),
+    gcIntervalSeconds: parseDurationSetting('WHARF_GC_INTERVAL', merged.WHARF_GC_INTERVAL ?? '24h'),
+    retentionIntervalSeconds: parseDurationSetting('WHARF_RETENTION_INTERVAL', merged.WHARF_RETENTION_INTERVAL ?? '24h'),
     tokenTtlSeconds: parseInteger('WHARF_TOKEN_TTL', merged.WHARF_TOKEN_TTL ?? '1800', 60, 24 * 3600),
     externalUrlConfigured: Boolean(merged.WHARF_EXTERNAL_URL),
     maxManifestBytes: 4 * 1024 * 1024,

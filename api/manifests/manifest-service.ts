@@ -109,12 +109,21 @@ export class ManifestService {
     return { id: artifact.id, digest: artifact.digest, mediaType: artifact.mediaType, content: Buffer.from(artifact.content) };
   }
 
-  /** Records a pull; skipped when the last one is recent. Never blocks the response. */
-  recordPull(manifest: StoredManifest): void {
+  /**
+   * Records a pull on the manifest and, when pulled by tag, on the tag (tag
+   * retention keeps recently pulled tags). Skipped when the last one is recent;
+   * never blocks the response.
+   */
+  recordPull(manifest: StoredManifest, reference: string): void {
     const since = new Date(Date.now() - PULL_TIME_RESOLUTION_MS);
-    this.prisma.artifact
-      .updateMany({ where: { id: manifest.id, OR: [{ pulledAt: null }, { pulledAt: { lt: since } }] }, data: { pulledAt: new Date() } })
-      .catch((error: unknown) => this.logger.warn({ err: error, digest: manifest.digest }, 'failed to record pull time'));
+    const stale = { OR: [{ pulledAt: null }, { pulledAt: { lt: since } }] };
+    const now = new Date();
+    const fail = (error: unknown) => this.logger.warn({ err: error, digest: manifest.digest }, 'failed to record pull time');
+
+    this.prisma.artifact.updateMany({ where: { id: manifest.id, ...stale }, data: { pulledAt: now } }).catch(fail);
+    if (!looksLikeDigest(reference)) {
+      this.prisma.tag.updateMany({ where: { artifactId: manifest.id, name: reference, ...stale }, data: { pulledAt: now } }).catch(fail);
+    }
   }
 
   /** Deletes a tag, or by digest the manifest with all its tags. Raises MANIFEST_UNKNOWN, or DENIED for an immutable tag. */

@@ -40,7 +40,7 @@ export async function getManifest(context: RegistryContext, reference: string): 
     await reply.send();
     return;
   }
-  services.manifests.recordPull(manifest);
+  services.manifests.recordPull(manifest, reference);
   await reply.send(manifest.content);
 }
 

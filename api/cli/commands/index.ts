@@ -1,6 +1,7 @@
 import type { Services } from '../../app/services.ts';
 import { WharfError } from '../../errors/catalog.ts';
 import { VERSION } from '../../version.ts';
+import { runGc, runImmutable, runQuota, runRetention } from './storage-commands.ts';
 
 /** What a command prints and its exit status. */
 export interface CommandResult {
@@ -14,6 +15,19 @@ commands:
   version                         print Wharf's version
   project create NAME [--public]  create a project (private unless --public)
   project list                    list projects with their visibility
+  quota set PROJECT SIZE          set a storage limit (50MiB, 2GB, -1 for unlimited)
+  quota show PROJECT              print a project's limit and usage
+  quota default SIZE              set the limit new projects get
+  quota verify [--fix]            recompute usage from content and report drift
+  gc [--dry-run] [--delete-untagged] [--grace DURATION]
+                                  delete blobs nothing references (grace default 2h)
+  retention add PROJECT --kind KIND [--value N] [--repo PATTERN] [--tag PATTERN]
+                                  [--exclude-repo] [--exclude-tag]
+                                  KIND: latestPushed, latestPulled, pushedWithinDays,
+                                  pulledWithinDays, always
+  retention list|remove|run PROJECT [ID] [--dry-run]
+  immutable add PROJECT [--repo PATTERN] [--tag PATTERN] [--exclude-repo] [--exclude-tag]
+  immutable list|remove PROJECT [ID]
 `;
 
 function ok(output: string): CommandResult {
@@ -64,11 +78,21 @@ export async function runCommand(args: string[], services: Services): Promise<Co
     switch (command) {
       case 'project':
         return await runProject(rest, services);
+      case 'quota':
+        return await runQuota(rest, services);
+      case 'gc':
+        return await runGc(rest, services);
+      case 'retention':
+        return await runRetention(rest, services);
+      case 'immutable':
+        return await runImmutable(rest, services);
       default:
         return usageError(`unknown command "${command}"`);
     }
   } catch (error) {
     if (error instanceof WharfError) return { output: `error: ${error.message}\n`, exitCode: 1 };
+    // parseArgs raises TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((error as Error).message);
     throw error;
   }
 }

@@ -1,0 +1,206 @@
+import type { Logger } from 'pino';
+import type { Prisma } from '../db/client.ts';
+import { lockDigest } from '../db/transactions.ts';
+import { WharfError } from '../errors/catalog.ts';
+import type { ManifestService } from '../manifests/manifest-service.ts';
+import type { StorageDriver } from '../storage/driver.ts';
+import { blobKey } from '../storage/paths.ts';
+
+export interface GcOptions {
+  dryRun: boolean;
+  /** Delete artifacts without tags first (not children of an index, not referrers of a subject). */
+  deleteUntagged: boolean;
+  /** Content newer than this is kept, so pushes in flight keep their blobs. */
+  graceSeconds: number;
+  trigger: 'cli' | 'graphql' | 'schedule' | 'test';
+}
+
+export interface GcReport {
+  runId: number;
+  dryRun: boolean;
+  artifactsDeleted: number;
+  blobsDeleted: number;
+  bytesFreed: number;
+  /** Storage files that had no database row, removed (or, in a dry run, found). */
+  orphanFiles: number;
+  /** In a dry run, the blobs that would go. */
+  candidates: { digest: string; size: number }[];
+}
+
+/** Default grace period, as in Harbor: content uploaded in the last two hours stays. */
+export const DEFAULT_GC_GRACE_SECONDS = 2 * 3600;
+/** A run that started this long ago and never finished is taken as dead. */
+const STALE_RUN_SECONDS = 6 * 3600;
+const BATCH = 500;
+
+const UNREFERENCED = `
+  NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest)
+  AND NOT EXISTS (SELECT 1 FROM artifact_references ar WHERE ar.digest = b.digest)`;
+
+/**
+ * Garbage collection by mark and sweep over the database. Mark: blobs that no
+ * repository links and no manifest references, older than the grace period.
+ * Sweep: each candidate under its digest lock, checked again, deleted from
+ * storage, then from the database, in one short transaction; a push that links
+ * the digest meanwhile either waits for the lock or makes the check fail, so it
+ * keeps its blob. Finally storage files without a row are removed, so storage
+ * holds exactly the blobs the database knows.
+ */
+export class GcService {
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly storage: StorageDriver,
+    private readonly manifests: ManifestService,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(options: GcOptions): Promise<GcReport> {
+    const runId = await this.#startRun(options);
+    const report: GcReport = { runId, dryRun: options.dryRun, artifactsDeleted: 0, blobsDeleted: 0, bytesFreed: 0, orphanFiles: 0, candidates: [] };
+    const cutoff = new Date(Date.now() - options.graceSeconds * 1000);
+
+    try {
+      if (options.deleteUntagged) report.artifactsDeleted = await this.#deleteUntagged(cutoff, options.dryRun);
+      await this.#sweepBlobs(cutoff, options.dryRun, report);
+      report.orphanFiles = await this.#sweepOrphanFiles(options.dryRun);
+      await this.#finishRun(runId, 'succeeded', report);
+      this.logger.info({ ...report, candidates: report.candidates.length }, 'garbage collection finished');
+      return report;
+    } catch (error) {
+      await this.#finishRun(runId, 'failed', report, (error as Error).message);
+      this.logger.error({ err: error, runId }, 'garbage collection failed');
+      throw error;
+    }
+  }
+
+  /** The most recent runs, newest first. */
+  async history(limit = 20) {
+    return this.prisma.gcRun.findMany({ orderBy: { id: 'desc' }, take: limit });
+  }
+
+  /** Whether a run started within `seconds`, for schedules shared by several instances. */
+  async ranWithin(seconds: number): Promise<boolean> {
+    const since = new Date(Date.now() - seconds * 1000);
+    return (await this.prisma.gcRun.count({ where: { startedAt: { gt: since }, dryRun: false } })) > 0;
+  }
+
+  async #startRun(options: GcOptions): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      INSERT INTO gc_runs (trigger, dry_run, delete_untagged, grace_seconds, status)
+      SELECT ${options.trigger}, ${options.dryRun}, ${options.deleteUntagged}, ${options.graceSeconds}, 'running'
+      WHERE NOT EXISTS (
+        SELECT 1 FROM gc_runs WHERE status = 'running' AND started_at > now() - make_interval(secs => ${STALE_RUN_SECONDS})
+      )
+      RETURNING id`;
+    const id = rows[0]?.id;
+    if (id === undefined) throw new WharfError('CONFLICT', 'another garbage collection is running; try again when it has finished');
+    return id;
+  }
+
+  async #finishRun(id: number, status: string, report: GcReport, error?: string): Promise<void> {
+    await this.prisma.gcRun.update({
+      where: { id },
+      data: {
+        status,
+        finishedAt: new Date(),
+        artifactsDeleted: report.artifactsDeleted,
+        blobsDeleted: report.blobsDeleted,
+        bytesFreed: BigInt(report.bytesFreed),
+        error: error ?? null,
+      },
+    });
+  }
+
+  /** Deletes (or counts) untagged artifacts older than the cutoff that no index lists and that refer to no subject. */
+  async #deleteUntagged(cutoff: Date, dryRun: boolean): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ digest: string; repository_id: number; name: string; project_id: number }[]>`
+      SELECT a.digest, a.repository_id, r.name, r.project_id
+      FROM artifacts a JOIN repositories r ON r.id = a.repository_id
+      WHERE a.pushed_at < ${cutoff} AND a.subject_digest IS NULL
+        AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.artifact_id = a.id)
+        AND NOT EXISTS (
+          SELECT 1 FROM artifact_references ar JOIN artifacts parent ON parent.id = ar.artifact_id
+          WHERE ar.digest = a.digest AND ar.kind = 'manifest' AND parent.repository_id = a.repository_id
+        )`;
+    if (dryRun) return rows.length;
+
+    let deleted = 0;
+    for (const row of rows) {
+      const repository = { id: row.repository_id, name: row.name, projectId: row.project_id };
+      if (await this.manifests.deleteArtifact(repository, row.digest)) deleted += 1;
+    }
+    return deleted;
+  }
+
+  async #sweepBlobs(cutoff: Date, dryRun: boolean, report: GcReport): Promise<void> {
+    let after = '';
+    for (;;) {
+      const batch = await this.prisma.$queryRawUnsafe<{ digest: string; size: bigint }[]>(
+        `SELECT b.digest, b.size FROM blobs b WHERE b.digest > $1 AND b.created_at < $2 AND ${UNREFERENCED} ORDER BY b.digest LIMIT ${BATCH}`,
+        after,
+        cutoff,
+      );
+      if (batch.length === 0) return;
+      after = batch.at(-1)!.digest;
+
+      for (const candidate of batch) {
+        if (dryRun) {
+          report.candidates.push({ digest: candidate.digest, size: Number(candidate.size) });
+          report.bytesFreed += Number(candidate.size);
+          continue;
+        }
+        const freed = await this.#deleteBlob(candidate.digest, cutoff);
+        if (freed === undefined) continue;
+        report.blobsDeleted += 1;
+        report.bytesFreed += freed;
+      }
+    }
+  }
+
+  /** Deletes one blob if it is still unreferenced; returns its size, or undefined when it was kept. */
+  async #deleteBlob(digest: string, cutoff: Date): Promise<number | undefined> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await lockDigest(tx, digest);
+        const removed = await tx.$queryRawUnsafe<{ size: bigint }[]>(
+          `DELETE FROM blobs b WHERE b.digest = $1 AND b.created_at < $2 AND ${UNREFERENCED} RETURNING b.size`,
+          digest,
+          cutoff,
+        );
+        if (removed.length === 0) return undefined;
+        await this.storage.delete(blobKey(digest));
+        return Number(removed[0]!.size);
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  }
+
+  /** Removes blob files that have no row, as left by a commit whose transaction failed after the move. */
+  async #sweepOrphanFiles(dryRun: boolean): Promise<number> {
+    let orphans = 0;
+    for await (const key of this.storage.list('blobs/')) {
+      const digest = digestOfKey(key);
+      if (!digest) continue;
+      const known = await this.prisma.blob.findUnique({ where: { digest }, select: { digest: true } });
+      if (known) continue;
+
+      if (dryRun) {
+        orphans += 1;
+        continue;
+      }
+      const removed = await this.prisma.$transaction(async (tx) => {
+        await lockDigest(tx, digest);
+        if (await tx.blob.findUnique({ where: { digest }, select: { digest: true } })) return false;
+        return this.storage.delete(key);
+      });
+      if (removed) orphans += 1;
+    }
+    return orphans;
+  }
+}
+
+/** `blobs/sha256/ab/abcd...` back to `sha256:abcd...`; undefined for other keys. */
+function digestOfKey(key: string): string | undefined {
+  const match = /^blobs\/([a-z0-9]+)\/[0-9a-f]{2}\/([0-9a-f]+)$/.exec(key);
+  return match ? `${match[1]}:${match[2]}` : undefined;
+}
