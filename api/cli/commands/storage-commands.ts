@@ -28,7 +28,7 @@ export async function runQuota(args: string[], services: Services): Promise<Comm
     case 'show': {
       const [project] = rest;
       if (!project) invalidUsage('quota show takes PROJECT');
-      const current = await services.quota.invalidUsage(project);
+      const current = await services.quota.usage(project);
       return ok(`project ${current.project}: limit ${formatSize(current.limit)}, used ${formatSize(current.used)} (${current.used} bytes)\n`);
     }
     case 'default': {
