@@ -3,18 +3,21 @@ import { fileURLToPath } from 'node:url';
 import type { StorageDriver } from './driver.ts';
 import { FilesystemDriver } from './filesystem-driver.ts';
 import { MemoryDriver } from './memory-driver.ts';
+import { S3Driver } from './s3-driver.ts';
 
 export type { StorageDriver } from './driver.ts';
 
 /**
  * Opens the driver named by a WHARF_STORAGE value: a plain path or `file://` URL
- * for the file system, `memory:` for a throwaway in-memory store.
+ * for the file system, `memory:` for a throwaway in-memory store, or
+ * `s3://BUCKET/prefix?endpoint=URL&region=NAME&forcePathStyle=true` for S3.
  */
 export function openStorage(location: string): StorageDriver {
   if (location === 'memory:') return new MemoryDriver();
   if (location.startsWith('file://')) return new FilesystemDriver(fileURLToPath(location));
+  if (location.startsWith('s3://')) return S3Driver.fromUrl(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new Error(`WHARF_STORAGE "${location}" uses an unsupported scheme; use a path, file:// URL or memory:`);
+    throw new Error(`WHARF_STORAGE "${location}" uses an unsupported scheme; use a path, file:// URL, s3:// URL or memory:`);
   }
   return new FilesystemDriver(path.resolve(location));
 }
