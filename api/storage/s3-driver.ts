@@ -162,10 +162,11 @@ export class S3Driver implements StorageDriver {
   async *list(prefix: string): AsyncIterable<string> {
     // NOTE: no test reaches a second page. s3rver 3.7 fails on a truncated listing
     // on Node 20, because OpenSSL 3 lacks the DES cipher of its continuation tokens.
+    const folder = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
     let continuationToken: string | undefined;
     do {
       const page = await this.#client.send(
-        new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: this.#prefix + prefix, ContinuationToken: continuationToken }),
+        new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: this.#prefix + folder, ContinuationToken: continuationToken }),
       );
       for (const object of page.Contents ?? []) {
         if (!object.Key || partOffset(object.Key) !== undefined) continue;
