@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { addLayerByInsert, initLayout, listReachableBlobs, newImage, resolveTag } from '../clients/oci-layout.ts';
+import { runCommand } from '../support/tools.ts';
+import {
+  buildTinyImage,
+  downloadBlob,
+  mountBlob,
+  putManifest,
+  runPool,
+  sha256Digest,
+  timedGet,
+  uploadBlob,
+} from './registry-client.ts';
+import type { BenchRegistry } from './servers.ts';
+
+const MIB = 1024 * 1024;
+/** Parallel requests while seeding; bounded so neither registry is flooded. */
+const SEED_CONCURRENCY = 16;
+
+export interface Sizes {
+  imageMiB: number;
+  imageLayers: number;
+  pullRepeats: number;
+  repositories: number;
+  tags: number;
+  latencySamples: number;
+  memoryBlobMiB: number;
+  memoryClients: number;
+}
+
+export interface LatencyStats {
+  p50: number;
+  p99: number;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
+  return sorted[Math.max(0, index)]!;
+}
+
+function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 0.5);
+}
+
+/** Writes `size` random bytes to `file` in 1 MiB chunks. */
+async function writeRandomFile(file: string, size: number): Promise<void> {
+  let remaining = size;
+  const chunks = Readable.from(
+    (function* () {
+      while (remaining > 0) {
+        const length = Math.min(MIB, remaining);
+        remaining -= length;
+        yield randomBytes(length);
+      }
+    })(),
+  );
+  await pipeline(chunks, createWriteStream(file));
+}
+
+/** Builds an image of random data files, one `umoci insert` layer per file. */
+export async function buildLargeImage(workDir: string, sizes: Sizes): Promise<{ layout: string; bytes: number }> {
+  const layout = path.join(workDir, 'large-image');
+  const source = path.join(workDir, 'layer-source');
+  await initLayout(layout);
+  await newImage(layout, 'large');
+
+  const layerBytes = Math.floor((sizes.imageMiB * MIB) / sizes.imageLayers);
+  for (let layer = 0; layer < sizes.imageLayers; layer++) {
+    await rm(source, { recursive: true, force: true });
+    await mkdir(source);
+    await writeRandomFile(path.join(source, 'random.bin'), layerBytes);
+    await addLayerByInsert(layout, 'large', source, `/data/layer-${layer}`);
+  }
+  await rm(source, { recursive: true, force: true });
+
+  const blobs = await listReachableBlobs(layout, await resolveTag(layout, 'large'));
+  return { layout, bytes: blobs.reduce((total, blob) => total + blob.size, 0) };
+}
+
+async function timeCommand(command: string, args: string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  await runCommand(command, args, { timeoutMs: 900_000 });
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+export interface ThroughputResult {
+  pushMiBps: number;
+  pullMiBps: number;
+}
+
+/**
+ * Times `skopeo copy` of the image to the registry (once, because skopeo's blob info
+ * cache would turn a second push into cross-repository mounts) and back into fresh OCI
+ * layouts (median of `pullRepeats`). Returns MiB/s over the bytes of every blob.
+ */
+export async function measureThroughput(
+  registry: BenchRegistry,
+  image: { layout: string; bytes: number },
+  workDir: string,
+  sizes: Sizes,
+): Promise<ThroughputResult> {
+  const reference = `docker://${registry.host}/library/throughput:1.0`;
+  const pushSeconds = await timeCommand('skopeo', [
+    'copy',
+    ...registry.skopeoCredentials('dest'),
+    '--dest-tls-verify=false',
+    `oci:${image.layout}:large`,
+    reference,
+  ]);
+
+  const pullSeconds: number[] = [];
+  for (let repeat = 0; repeat < sizes.pullRepeats; repeat++) {
+    const target = path.join(workDir, `pulled-${registry.label}-${repeat}`);
+    pullSeconds.push(
+      await timeCommand('skopeo', ['copy', ...registry.skopeoCredentials('src'), '--src-tls-verify=false', reference, `oci:${target}:1.0`]),
+    );
+    await rm(target, { recursive: true, force: true });
+  }
+
+  const mebibytes = image.bytes / MIB;
+  return { pushMiBps: mebibytes / pushSeconds, pullMiBps: mebibytes / median(pullSeconds) };
+}
+
+/** Repository name of the i-th seeded catalog entry; zero-padded so byte order is numeric order. */
+function catalogRepository(index: number): string {
+  return `library/catalog-${String(index).padStart(5, '0')}`;
+}
+
+/** Pushes the tiny image to `repositories` repositories, mounting the blobs after the first. */
+export async function seedCatalog(registry: BenchRegistry, sizes: Sizes): Promise<void> {
+  const image = buildTinyImage();
+  const first = catalogRepository(0);
+  await uploadBlob(registry, first, sha256Digest(image.config), image.config, image.config.length);
+  await uploadBlob(registry, first, sha256Digest(image.layer), image.layer, image.layer.length);
+  await putManifest(registry, first, 'latest', image.manifest);
+
+  const rest = Array.from({ length: sizes.repositories - 1 }, (_, index) => catalogRepository(index + 1));
+  await runPool(rest, SEED_CONCURRENCY, async (repository) => {
+    await mountBlob(registry, repository, first, sha256Digest(image.config), image.config);
+    await mountBlob(registry, repository, first, sha256Digest(image.layer), image.layer);
+    await putManifest(registry, repository, 'latest', image.manifest);
+  });
+}
+
+const PAGE_SIZE = 100;
+
+export type CatalogPage = 'first' | 'middle' | 'last';
+
+/** Latency of one catalog page of 100 entries, fetched `latencySamples` times one after another. */
+export async function measureCatalogPage(registry: BenchRegistry, page: CatalogPage, sizes: Sizes): Promise<LatencyStats> {
+  const startIndex = { first: 0, middle: Math.floor(sizes.repositories / 2), last: sizes.repositories - PAGE_SIZE }[page];
+  const query = new URLSearchParams({ n: String(PAGE_SIZE) });
+  if (startIndex > 0) query.set('last', catalogRepository(startIndex - 1));
+
+  const expectedFirst = catalogRepository(startIndex);
+  const samples: number[] = [];
+  for (let sample = 0; sample < sizes.latencySamples; sample++) {
+    const { milliseconds, body } = await timedGet(registry, `/v2/_catalog?${query}`);
+    if (sample === 0) {
+      const { repositories } = JSON.parse(body) as { repositories: string[] };
+      if (repositories.length !== PAGE_SIZE || repositories[0] !== expectedFirst) {
+        throw new Error(`${registry.label} catalog ${page} page starts at ${repositories[0]} with ${repositories.length} entries, expected ${expectedFirst} and ${PAGE_SIZE}`);
+      }
+    }
+    samples.push(milliseconds);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
+const TAGS_REPOSITORY = 'library/many-tags';
+
+/** Pushes the tiny image once and tags it `tags` times. */
+export async function seedTags(registry: BenchRegistry, sizes: Sizes): Promise<void> {
+  const image = buildTinyImage();
+  await uploadBlob(registry, TAGS_REPOSITORY, sha256Digest(image.config), image.config, image.config.length);
+  await uploadBlob(registry, TAGS_REPOSITORY, sha256Digest(image.layer), image.layer, image.layer.length);
+
+  const tags = Array.from({ length: sizes.tags }, (_, index) => `v${String(index).padStart(4, '0')}`);
+  await runPool(tags, SEED_CONCURRENCY, (tag) => putManifest(registry, TAGS_REPOSITORY, tag, image.manifest));
+}
+
+/** Latency of the full tag list (no `n`), as `skopeo list-tags` and podman request it. */
+export async function measureTagList(registry: BenchRegistry, sizes: Sizes): Promise<LatencyStats> {
+  const samples: number[] = [];
+  for (let sample = 0; sample < sizes.latencySamples; sample++) {
+    const { milliseconds, body } = await timedGet(registry, `/v2/${TAGS_REPOSITORY}/tags/list`);
+    if (sample === 0) {
+      const { tags } = JSON.parse(body) as { tags: string[] };
+      if (tags.length !== sizes.tags) throw new Error(`${registry.label} listed ${tags.length} tags, expected ${sizes.tags}`);
+    }
+    samples.push(milliseconds);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
+/** Reads a `kB` field such as VmRSS from /proc/PID/status, in bytes. */
+async function readProcStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match) throw new Error(`${field} missing from /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+export interface MemoryResult {
+  /** RSS before the downloads start, in bytes. */
+  idleBytes: number;
+  /** Highest RSS while the downloads ran, in bytes. */
+  peakBytes: number;
+  seconds: number;
+}
+
+/**
+ * Uploads a random blob, resets the process's peak RSS (VmHWM), then lets `memoryClients`
+ * clients download it at once, each reading to the end and checking the size. The peak
+ * is the larger of VmHWM and VmRSS polled every 10 ms.
+ */
+export async function measureDownloadMemory(registry: BenchRegistry, workDir: string, sizes: Sizes): Promise<MemoryResult> {
+  const repository = 'library/memory';
+  const file = path.join(workDir, 'memory-blob.bin');
+  const size = sizes.memoryBlobMiB * MIB;
+  await writeRandomFile(file, size);
+  const bytes = await readFile(file);
+  const digest = sha256Digest(bytes);
+  await uploadBlob(registry, repository, digest, bytes, size);
+  const { size: written } = await stat(file);
+  if (written !== size) throw new Error(`memory blob has ${written} bytes, expected ${size}`);
+
+  // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0 and later).
+  await writeFile(`/proc/${registry.pid}/clear_refs`, '5');
+  const idleBytes = await readProcStatus(registry.pid, 'VmRSS');
+  let polledPeak = idleBytes;
+  let running = true;
+  const poller = (async () => {
+    while (running) {
+      polledPeak = Math.max(polledPeak, await readProcStatus(registry.pid, 'VmRSS'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+
+  const started = process.hrtime.bigint();
+  try {
+    const clients = Array.from({ length: sizes.memoryClients }, () => downloadBlob(registry, repository, digest));
+    for (const received of await Promise.all(clients)) {
+      if (received !== size) throw new Error(`a client received ${received} bytes of ${size} from ${registry.label}`);
+    }
+  } finally {
+    running = false;
+    await poller;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const peakBytes = Math.max(polledPeak, await readProcStatus(registry.pid, 'VmHWM'));
+  await rm(file, { force: true });
+  return { idleBytes, peakBytes, seconds };
+}

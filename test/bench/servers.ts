@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { startDistribution } from '../clients/distribution.ts';
+import { findFreePort } from '../support/tools.ts';
+
+/** One registry under test, reached over HTTP on 127.0.0.1. */
+export interface BenchRegistry {
+  label: string;
+  url: string;
+  host: string;
+  /** Process whose memory is sampled. */
+  pid: number;
+  /** Authorization header for pushes, if the registry needs one. */
+  authorization?: string;
+  /** skopeo flags that carry the same credentials. */
+  skopeoCredentials: (direction: 'src' | 'dest') => string[];
+  stop(): Promise<void>;
+}
+
+const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ADMIN_PASSWORD = 'bench-admin-password';
+const STARTUP_TIMEOUT_MS = 120_000;
+
+/**
+ * Starts Wharf as a child process (`node --import tsx api/main.ts`) on a free loopback
+ * port with a fresh data folder. It uses DATABASE_URL when set, else embedded PGlite.
+ */
+export async function startWharfProcess(): Promise<BenchRegistry> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-bench-'));
+  const port = await findFreePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    WHARF_HOST: '127.0.0.1',
+    WHARF_DATA_DIR: dataDir,
+    WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'warn',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+    cwd: REPOSITORY_ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) {
+        return {
+          label: 'Wharf',
+          url,
+          host: `127.0.0.1:${port}`,
+          pid: child.pid!,
+          authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+          skopeoCredentials: (direction) => [`--${direction}-creds`, `admin:${ADMIN_PASSWORD}`],
+          stop,
+        };
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  await stop();
+  throw new Error(`Wharf did not become ready on ${url} within ${STARTUP_TIMEOUT_MS} ms; see its log above`);
+}
+
+/** Starts docker-registry (CNCF Distribution) with filesystem storage in a temporary folder. */
+export async function startDistributionProcess(): Promise<BenchRegistry> {
+  const registry = await startDistribution();
+  return {
+    label: 'docker-registry',
+    url: registry.url,
+    host: registry.host,
+    pid: registry.pid,
+    skopeoCredentials: () => [],
+    stop: registry.stop,
+  };
+}
