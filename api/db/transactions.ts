@@ -11,3 +11,11 @@ export type Transaction = PrismaNamespace.TransactionClient;
 export async function lockDigest(tx: Transaction, digest: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${digest}, 0))`;
 }
+
+/** Takes the advisory locks of several digests in one statement, in sorted order so that lockers never deadlock. */
+export async function lockDigests(tx: Transaction, digests: string[]): Promise<void> {
+  if (digests.length === 0) return;
+  await tx.$executeRaw`
+    SELECT pg_advisory_xact_lock(hashtextextended(d, 0))
+    FROM (SELECT d FROM unnest(${digests}::text[]) AS d ORDER BY d) AS sorted`;
+}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Prisma } from '../db/client.ts';
-import { lockDigest } from '../db/transactions.ts';
+import { lockDigests } from '../db/transactions.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { ManifestService } from '../manifests/manifest-service.ts';
 import type { StorageDriver } from '../storage/driver.ts';
@@ -32,6 +32,8 @@ export const DEFAULT_GC_GRACE_SECONDS = 2 * 3600;
 /** A run that started this long ago and never finished is taken as dead. */
 const STALE_RUN_SECONDS = 6 * 3600;
 const BATCH = 500;
+/** Storage deletions in flight at once during a sweep. */
+const FILE_CONCURRENCY = 16;
 
 const UNREFERENCED = `
   NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest)
@@ -143,60 +145,89 @@ export class GcService {
       if (batch.length === 0) return;
       after = batch.at(-1)!.digest;
 
-      for (const candidate of batch) {
-        if (dryRun) {
-          report.candidates.push({ digest: candidate.digest, size: Number(candidate.size) });
-          report.bytesFreed += Number(candidate.size);
-          continue;
-        }
-        const freed = await this.#deleteBlob(candidate.digest, cutoff);
-        if (freed === undefined) continue;
-        report.blobsDeleted += 1;
-        report.bytesFreed += freed;
+      if (dryRun) {
+        for (const candidate of batch) report.candidates.push({ digest: candidate.digest, size: Number(candidate.size) });
+        report.bytesFreed += batch.reduce((sum, candidate) => sum + Number(candidate.size), 0);
+        continue;
       }
+      const freed = await this.#deleteBlobs(batch.map((candidate) => candidate.digest), cutoff);
+      report.blobsDeleted += freed.count;
+      report.bytesFreed += freed.bytes;
     }
   }
 
-  /** Deletes one blob if it is still unreferenced; returns its size, or undefined when it was kept. */
-  async #deleteBlob(digest: string, cutoff: Date): Promise<number | undefined> {
+  /**
+   * Deletes the blobs of a batch that are still unreferenced, under their digest
+   * locks (taken in sorted order), then their files. Returns what was freed.
+   */
+  async #deleteBlobs(digests: string[], cutoff: Date): Promise<{ count: number; bytes: number }> {
     return this.prisma.$transaction(
       async (tx) => {
-        await lockDigest(tx, digest);
-        const removed = await tx.$queryRawUnsafe<{ size: bigint }[]>(
-          `DELETE FROM blobs b WHERE b.digest = $1 AND b.created_at < $2 AND ${UNREFERENCED} RETURNING b.size`,
-          digest,
+        await lockDigests(tx, digests);
+        const removed = await tx.$queryRawUnsafe<{ digest: string; size: bigint }[]>(
+          `DELETE FROM blobs b WHERE b.digest = ANY($1::text[]) AND b.created_at < $2 AND ${UNREFERENCED} RETURNING b.digest, b.size`,
+          digests,
           cutoff,
         );
-        if (removed.length === 0) return undefined;
-        await this.storage.delete(blobKey(digest));
-        return Number(removed[0]!.size);
+        await forEachLimited(removed, FILE_CONCURRENCY, (row) => this.storage.delete(blobKey(row.digest)));
+        return { count: removed.length, bytes: removed.reduce((sum, row) => sum + Number(row.size), 0) };
       },
-      { maxWait: 30_000, timeout: 120_000 },
+      { maxWait: 30_000, timeout: 300_000 },
     );
   }
 
   /** Removes blob files that have no row, as left by a commit whose transaction failed after the move. */
   async #sweepOrphanFiles(dryRun: boolean): Promise<number> {
     let orphans = 0;
-    for await (const key of this.storage.list('blobs/')) {
-      const digest = digestOfKey(key);
-      if (!digest) continue;
-      const known = await this.prisma.blob.findUnique({ where: { digest }, select: { digest: true } });
-      if (known) continue;
+    let keys: string[] = [];
+    const flush = async () => {
+      orphans += await this.#removeOrphans(keys, dryRun);
+      keys = [];
+    };
 
-      if (dryRun) {
-        orphans += 1;
-        continue;
-      }
-      const removed = await this.prisma.$transaction(async (tx) => {
-        await lockDigest(tx, digest);
-        if (await tx.blob.findUnique({ where: { digest }, select: { digest: true } })) return false;
-        return this.storage.delete(key);
-      });
-      if (removed) orphans += 1;
+    for await (const key of this.storage.list('blobs/')) {
+      if (!digestOfKey(key)) continue;
+      keys.push(key);
+      if (keys.length >= BATCH) await flush();
     }
+    await flush();
     return orphans;
   }
+
+  async #removeOrphans(keys: string[], dryRun: boolean): Promise<number> {
+    if (keys.length === 0) return 0;
+    const digests = keys.map((key) => digestOfKey(key)!);
+    const known = await this.prisma.blob.findMany({ where: { digest: { in: digests } }, select: { digest: true } });
+    const knownSet = new Set(known.map((row) => row.digest));
+    const orphans = digests.filter((digest) => !knownSet.has(digest));
+    if (dryRun || orphans.length === 0) return orphans.length;
+
+    return this.prisma.$transaction(
+      async (tx) => {
+        await lockDigests(tx, orphans);
+        // A commit may have recorded one of them since the check above.
+        const recorded = await tx.blob.findMany({ where: { digest: { in: orphans } }, select: { digest: true } });
+        const recordedSet = new Set(recorded.map((row) => row.digest));
+        const doomed = orphans.filter((digest) => !recordedSet.has(digest));
+        await forEachLimited(doomed, FILE_CONCURRENCY, (digest) => this.storage.delete(blobKey(digest)));
+        return doomed.length;
+      },
+      { maxWait: 30_000, timeout: 300_000 },
+    );
+  }
+}
+
+/** Runs `action` over the items with at most `limit` in flight. */
+async function forEachLimited<T>(items: T[], limit: number, action: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await action(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** `blobs/sha256/ab/abcd...` back to `sha256:abcd...`; undefined for other keys. */
