@@ -31,7 +31,10 @@ export function grantedPermissions(caller: Caller, project: { name: string; publ
   if (caller.kind === 'robot') {
     for (const grant of caller.robot.grants) {
       const applies = grant.project === project.name || (grant.project === '*' && caller.robot.projectId === null);
-      if (applies) for (const action of grant.actions) granted.add(action);
+      if (!applies) continue;
+      // A robot may read every project where it has any permission, as readableProjects() lists them.
+      granted.add('project:read');
+      for (const action of grant.actions) granted.add(action);
     }
   }
   return granted;

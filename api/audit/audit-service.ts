@@ -99,6 +99,16 @@ export class AuditService {
     });
   }
 
+  /** Number of events that match the project and time range of `query`, ignoring its page. */
+  async count(query: Omit<AuditQuery, 'before' | 'limit'>): Promise<number> {
+    return this.prisma.auditEvent.count({
+      where: {
+        ...(query.projectId !== undefined ? { projectId: query.projectId } : {}),
+        occurredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) },
+      },
+    });
+  }
+
   async #projectIds(entries: AuditEntry[]): Promise<Map<string, number>> {
     const names = [...new Set(entries.flatMap((entry) => (entry.project ? [entry.project] : [])))];
     if (names.length === 0) return new Map();

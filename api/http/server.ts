@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Services } from '../app/services.ts';
+import { registerGraphql } from '../graphql/plugin.ts';
 import { registerChartRoutes } from '../../charts-repo/http/routes.ts';
 import { registerRegistry } from '../registry/router.ts';
 import { registerTokenRoute } from '../token/token-route.ts';
@@ -43,6 +44,7 @@ export async function buildServer(services: Services, readiness: Readiness): Pro
   await registerHealth(app, services, readiness);
   await app.register(async (scope) => registerRegistry(scope, services));
   await app.register(async (scope) => registerTokenRoute(scope, services));
+  await app.register(async (scope) => registerGraphql(scope, services));
   await app.register(async (scope) => registerChartRoutes(scope, services));
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -28,6 +28,16 @@ export class MemberService {
     return rows.map((row) => ({ projectId: row.projectId, userId: row.userId, username: row.user.username, role: row.role as ProjectRole, createdAt: row.createdAt }));
   }
 
+  /** Members of each of these projects, ordered by user name. */
+  async listForProjects(projectIds: readonly number[]): Promise<MemberRecord[]> {
+    const rows = await this.prisma.projectMember.findMany({
+      where: { projectId: { in: [...projectIds] } },
+      include: { user: { select: { username: true } } },
+      orderBy: { user: { username: 'asc' } },
+    });
+    return rows.map((row) => ({ projectId: row.projectId, userId: row.userId, username: row.user.username, role: row.role as ProjectRole, createdAt: row.createdAt }));
+  }
+
   async add(projectId: number, userId: number, role: string): Promise<MemberRecord> {
     const checked = checkRole(role);
     try {
@@ -59,6 +69,15 @@ export class MemberService {
     });
     if (!row) throw new WharfError('NOT_FOUND', 'the user is not a member of this project');
     return { projectId: row.projectId, userId: row.userId, username: row.user.username, role: row.role as ProjectRole, createdAt: row.createdAt };
+  }
+
+  /** Memberships among the given project and user pairs, for batched role lookups. */
+  async findRoles(pairs: readonly { projectId: number; userId: number }[]): Promise<{ projectId: number; userId: number; role: string }[]> {
+    if (pairs.length === 0) return [];
+    return this.prisma.projectMember.findMany({
+      where: { OR: pairs.map((pair) => ({ projectId: pair.projectId, userId: pair.userId })) },
+      select: { projectId: true, userId: true, role: true },
+    });
   }
 
   /** The user's role in the project, or undefined for a non-member. */

@@ -78,4 +78,32 @@ export class ProjectService {
   async list(): Promise<ProjectSummary[]> {
     return this.prisma.project.findMany({ orderBy: { name: 'asc' } });
   }
+
+  /**
+   * One page of projects ordered by name, starting after the name `after`
+   * (keyset pagination), limited to `names` unless it is 'all'.
+   */
+  async listPage(options: { names: 'all' | readonly string[]; after?: string; limit: number }): Promise<ProjectSummary[]> {
+    return this.prisma.project.findMany({
+      where: {
+        name: {
+          ...(options.names === 'all' ? {} : { in: [...options.names] }),
+          ...(options.after !== undefined ? { gt: options.after } : {}),
+        },
+      },
+      orderBy: { name: 'asc' },
+      take: options.limit,
+      select: { id: true, name: true, public: true, createdAt: true },
+    });
+  }
+
+  /** Number of projects, or of those among `names` that exist. */
+  async count(names: 'all' | readonly string[]): Promise<number> {
+    return this.prisma.project.count({ where: names === 'all' ? {} : { name: { in: [...names] } } });
+  }
+
+  /** Projects with these ids; ids without a project are left out. */
+  async getMany(ids: readonly number[]): Promise<ProjectSummary[]> {
+    return this.prisma.project.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, public: true, createdAt: true } });
+  }
 }

@@ -109,6 +109,12 @@ export class RobotService {
     return rows.map(toRecord);
   }
 
+  /** Robots of each of these projects, ordered by name. */
+  async listForProjects(projectIds: readonly number[]): Promise<RobotRecord[]> {
+    const rows = await this.prisma.robotAccount.findMany({ where: { projectId: { in: [...projectIds] } }, orderBy: { name: 'asc' } });
+    return rows.map(toRecord);
+  }
+
   async setDisabled(id: number, disabled: boolean): Promise<RobotRecord> {
     await this.get(id);
     return toRecord(await this.prisma.robotAccount.update({ where: { id }, data: { disabled } }));

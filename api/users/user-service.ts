@@ -98,6 +98,25 @@ export class UserService {
     return this.prisma.user.findMany({ orderBy: { username: 'asc' }, select: RECORD_FIELDS });
   }
 
+  /** One page of users ordered by name, starting after the name `after` (keyset pagination). */
+  async listPage(options: { after?: string; limit: number }): Promise<UserRecord[]> {
+    return this.prisma.user.findMany({
+      where: options.after !== undefined ? { username: { gt: options.after } } : {},
+      orderBy: { username: 'asc' },
+      take: options.limit,
+      select: RECORD_FIELDS,
+    });
+  }
+
+  async count(): Promise<number> {
+    return this.prisma.user.count();
+  }
+
+  /** Users with these ids; ids without a user are left out. */
+  async getMany(ids: readonly number[]): Promise<UserRecord[]> {
+    return this.prisma.user.findMany({ where: { id: { in: [...ids] } }, select: RECORD_FIELDS });
+  }
+
   /** Returns the user when the password matches and the account is enabled. */
   async authenticate(username: string, password: string): Promise<UserIdentity | undefined> {
     const user = await this.prisma.user.findUnique({ where: { username } });

@@ -1,0 +1,61 @@
+import type { FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { type Caller, ANONYMOUS, InvalidCredentialsError, TooManyAttemptsError } from '../access/caller.ts';
+import type { Services } from '../app/services.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+
+/** What every resolver of one GraphQL request receives. */
+export interface GraphqlContext {
+  services: Services;
+  caller: Caller;
+  /** Client address, for the audit log. */
+  clientIp: string;
+  loaders: Loaders;
+}
+
+/**
+ * Resolves the caller from the portal's session cookie. The portal's sign-in
+ * does not exist yet, so this finds no session and returns undefined.
+ *
+ * TODO: read and verify the portal's session cookie once the portal issues one.
+ */
+export async function resolveSessionCaller(_services: Services, _request: FastifyRequest): Promise<Caller | undefined> {
+  return undefined;
+}
+
+/**
+ * Builds the context of one request. An Authorization header (Bearer registry
+ * token, Bearer personal access token or HTTP Basic) wins over a portal
+ * session; a request with neither is anonymous. Credentials that were sent
+ * but rejected end the request with UNAUTHENTICATED (HTTP 401) instead of
+ * falling back to anonymous, so a client notices an expired token.
+ *
+ * NOTE: a registry token from /service/token identifies its user or robot
+ * here with all of their rights, not only the repository scopes it carries,
+ * so until it expires it is worth as much as the password it was issued for.
+ */
+export async function createContext(services: Services, request: FastifyRequest): Promise<GraphqlContext> {
+  const caller = await resolveCaller(services, request);
+  return { services, caller, clientIp: request.ip, loaders: createLoaders(services, caller) };
+}
+
+async function resolveCaller(services: Services, request: FastifyRequest): Promise<Caller> {
+  const authorization = request.headers.authorization;
+  if (!authorization) return (await resolveSessionCaller(services, request)) ?? ANONYMOUS;
+
+  try {
+    return await services.callers.resolve(authorization, request.ip);
+  } catch (error) {
+    if (error instanceof TooManyAttemptsError) {
+      throw new GraphQLError(error.message, {
+        extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: error.retryAfterSeconds, http: { status: 429 } },
+      });
+    }
+    if (error instanceof InvalidCredentialsError) {
+      throw new GraphQLError('authentication failed: invalid or expired credentials', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+    throw error;
+  }
+}
