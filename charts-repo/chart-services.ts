@@ -32,7 +32,7 @@ export interface ChartServices {
 
 /**
  * Creates the chart repository's services and connects them to the registry:
- * Helm charts pushed over OCI are indexed, and a project that still holds
+ * Helm charts pushed over OCI are indexed, and a project that still contains
  * charts cannot be deleted.
  */
 export function createChartServices(dependencies: ChartDependencies): ChartServices {

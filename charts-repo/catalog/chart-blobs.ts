@@ -16,7 +16,10 @@ export class ChartBlobs {
     private readonly storage: StorageDriver,
   ) {}
 
-  /** Stores `bytes` unless the blob exists; returns its `sha256:` digest. */
+  /**
+   * Stores `bytes` unless the blob exists; returns its `sha256:` digest.
+   * NOTE: these writes are not counted against project quotas, unlike registry uploads.
+   */
   async put(bytes: Buffer): Promise<string> {
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const key = blobKey(digest);

@@ -18,7 +18,7 @@ export interface ChartRecord {
   createdAt: Date;
 }
 
-/** How a version entered the catalog: the chart API or an OCI push. */
+/** Origin of a version in the catalog: the chart API or an OCI push. */
 export type ChartSource = 'upload' | 'oci';
 
 export interface ChartRecordInput {
@@ -97,8 +97,12 @@ export class ChartRecords {
 
   /** Index entries of the projects, with each project's id, for building index documents. */
   async entries(projectIds: number[]): Promise<{ projectId: number; entry: IndexEntry }[]> {
-    const rows = await this.prisma.chartVersion.findMany({ where: { projectId: { in: projectIds } }, select: { projectId: true, entry: true } });
-    return rows as unknown as { projectId: number; entry: IndexEntry }[];
+    if (projectIds.length === 0) return [];
+    // Reading JSONB as text and parsing it here is several times faster than Prisma's
+    // JSON decoding for the tens of thousands of rows a large catalog has.
+    const rows = await this.prisma.$queryRaw<{ project_id: number; entry: string }[]>`
+      SELECT project_id, entry::text AS entry FROM chart_versions WHERE project_id = ANY(${projectIds}::int[])`;
+    return rows.map((row) => ({ projectId: row.project_id, entry: JSON.parse(row.entry) as IndexEntry }));
   }
 
   /** Inserts or replaces a version and bumps the project's revision, atomically. */

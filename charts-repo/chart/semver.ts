@@ -1,6 +1,6 @@
-import semver from 'semver';
+import semver, { type SemVer } from 'semver';
 
-/** Longest version string accepted, as in the `semver` package. */
+/** Maximum length of a version string, as in the `semver` package. */
 const MAX_VERSION_LENGTH = 256;
 
 /**
@@ -23,8 +23,11 @@ export function isStrictSemVer(version: string): boolean {
  * entries. Versions that differ only in build metadata have equal precedence,
  * so their order falls back to the version string to stay deterministic.
  */
-export function compareNewestFirst(left: string, right: string): number {
+export function compareNewestFirst(left: string | SemVer, right: string | SemVer): number {
   const byPrecedence = semver.rcompare(left, right);
   if (byPrecedence !== 0) return byPrecedence;
-  return left < right ? 1 : left > right ? -1 : 0;
+  const leftText = typeof left === 'string' ? left : left.raw;
+  const rightText = typeof right === 'string' ? right : right.raw;
+  if (leftText === rightText) return 0;
+  return leftText < rightText ? 1 : -1;
 }

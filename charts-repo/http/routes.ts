@@ -76,7 +76,9 @@ export async function registerChartRoutes(app: FastifyInstance, services: Servic
     const { project } = request.params;
     await authorize(request, reply, project, 'read');
     const cached = await chartIndex.projectIndex(await services.projects.get(project));
-    return sendIndex(request, reply, cached, format === 'negotiate' ? (wantsJson(request) ? 'json' : 'yaml') : format);
+    let chosen = format;
+    if (chosen === 'negotiate') chosen = wantsJson(request) ? 'json' : 'yaml';
+    return sendIndex(request, reply, cached, chosen);
   };
   app.get('/chartrepo/:project/index.yaml', serveProjectIndex('negotiate'));
   app.get('/chartrepo/:project/index.json', serveProjectIndex('json'));

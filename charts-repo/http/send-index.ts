@@ -23,14 +23,14 @@ function matchesEtag(request: FastifyRequest, etag: string): boolean {
 }
 
 /**
- * Sends an index document with a strong ETag, answering 304 when
- * `If-None-Match` matches. Gzip is used only when the client asks for it:
+ * Sends an index document with a strong ETag, or 304 when `If-None-Match`
+ * matches it. Gzip is used only when the client asks for it:
  * Helm never does, and accepts only 200 responses.
  */
 export async function sendIndex(request: FastifyRequest, reply: FastifyReply, cached: CachedIndex, format: IndexFormat): Promise<FastifyReply> {
   const variant = cached.variant(format);
   const chosen = acceptsGzip(request) ? variant.gzip() : { body: variant.body, etag: variant.etag };
-  const gzipped = chosen !== undefined && chosen.body !== variant.body;
+  const gzipped = chosen.body !== variant.body;
 
   reply.header('etag', chosen.etag).header('vary', 'Accept-Encoding').header('cache-control', 'no-cache').type(CONTENT_TYPES[format]);
   if (matchesEtag(request, chosen.etag)) return reply.code(304).send();

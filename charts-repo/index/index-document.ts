@@ -1,3 +1,4 @@
+import { SemVer } from 'semver';
 import { compareNewestFirst } from '../chart/semver.ts';
 import { chartFileName } from '../chart/load-chart.ts';
 import { chartUrl, type IndexEntry } from './index-entry.ts';
@@ -37,9 +38,17 @@ function groupEntries(catalogs: CatalogEntries[]): NamedVersions[] {
     }
   }
 
-  const sorted = [...groups.values()].sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
-  for (const group of sorted) group.versions.sort((left, right) => compareNewestFirst(left.version, right.version));
+  const sorted = [...groups.values()].sort((left, right) => compareText(left.key, right.key));
+  for (const group of sorted) {
+    const parsed = new Map(group.versions.map((entry) => [entry, new SemVer(entry.version)]));
+    group.versions.sort((left, right) => compareNewestFirst(parsed.get(left)!, parsed.get(right)!));
+  }
   return sorted;
+}
+
+function compareText(left: string, right: string): number {
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
 }
 
 function withUrl(entry: IndexEntry, urlPrefix: string): IndexEntry {
@@ -49,7 +58,7 @@ function withUrl(entry: IndexEntry, urlPrefix: string): IndexEntry {
 /**
  * Writes index.yaml: `apiVersion: v1`, `entries` keyed by chart name (by
  * `project/name` in a merged index, where each entry keeps its plain `name`
- * because Helm drops entries whose name holds a `/`), and `generated`. The
+ * because Helm drops entries whose name contains a `/`), and `generated`. The
  * same entries and time always give the same bytes.
  */
 export function renderIndex(catalogs: CatalogEntries[], generated: Date): IndexDocument {

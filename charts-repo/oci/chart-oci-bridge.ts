@@ -26,6 +26,10 @@ import {
  * Keeps the chart catalog and the OCI registry in step: a chart uploaded over
  * the chart API gets the manifest `helm push` would have written, and a Helm
  * chart pushed over OCI is validated and indexed like an upload.
+ *
+ * NOTE: deleting a chart's manifest over /v2/ leaves the version in the
+ * catalog until it is deleted through the chart API, because ManifestService
+ * has no delete hook yet.
  */
 export class ChartOciBridge {
   constructor(

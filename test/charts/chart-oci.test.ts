@@ -116,8 +116,8 @@ describe('charts over OCI', () => {
     const archive = readFileSync(path.join(FIXTURES, 'signtest-0.1.0.tgz'));
     const provenance = readFileSync(path.join(FIXTURES, 'signtest-0.1.0.tgz.prov'));
     const form = new FormData();
-    form.append('chart', new Blob([archive]), 'signtest-0.1.0.tgz');
-    form.append('prov', new Blob([provenance]), 'signtest-0.1.0.tgz.prov');
+    form.append('chart', new Blob([new Uint8Array(archive)]), 'signtest-0.1.0.tgz');
+    form.append('prov', new Blob([new Uint8Array(provenance)]), 'signtest-0.1.0.tgz.prov');
     const upload = await fetch(`${wharf.url}/api/chartrepo/library/charts`, { method: 'POST', headers: headers(), body: form });
     assert.equal(upload.status, 201, await upload.text());
 

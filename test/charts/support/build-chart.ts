@@ -46,7 +46,7 @@ export function buildArchive(entries: TarEntrySpec[]): Buffer {
   return gzipSync(buildTar(entries));
 }
 
-/** A minimal valid chart `name-version` with optional extra Chart.yaml lines and files. */
+/** Builds a minimal valid chart archive, with an optional Chart.yaml text and extra files. */
 export function buildChart(name: string, version: string, options: { chartYaml?: string; files?: TarEntrySpec[] } = {}): Buffer {
   const chartYaml = options.chartYaml ?? `apiVersion: v2\nname: ${name}\nversion: "${version}"\ndescription: Test chart ${name}\n`;
   return buildArchive([

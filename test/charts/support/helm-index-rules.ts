@@ -106,10 +106,11 @@ function checkVersion(entry: Record<string, unknown>, where: string, strict: boo
 }
 
 /**
- * Loads an index body as Helm does: empty fails; valid JSON is decoded as
- * JSON (unknown fields ignored, wrong types fatal); anything else as YAML in
- * strict mode with YAML 1.1 scalars (Go's yaml.v2), where duplicate or
- * unknown keys and wrong types are fatal. A missing apiVersion is fatal.
+ * Loads an index body as Helm does. An empty body fails. Valid JSON is decoded
+ * as JSON, where unknown fields are ignored but wrong types are fatal. Anything
+ * else is YAML in strict mode with YAML 1.1 scalars (Go's yaml.v2), where
+ * duplicate or unknown keys and wrong types are fatal. A missing apiVersion is
+ * fatal in both.
  */
 export function loadHelmIndex(body: Buffer): LoadedIndex {
   const text = body.toString('utf8');
