@@ -11,8 +11,8 @@ import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
 /** How long a verified password is trusted without hashing it again, in milliseconds. */
 const VERIFIED_TTL_MS = 30_000;
 
-/** Called after a failed sign-in, for the audit log. */
-export type LoginFailureListener = (username: string, ip: string | undefined, reason: string) => void;
+/** Called after a failed sign-in, for the audit log; `kind` tells a robot's name from a user's. */
+export type LoginFailureListener = (failure: { username: string; kind: 'user' | 'robot'; ip: string | undefined; reason: string }) => void;
 
 /**
  * Turns an Authorization header into a caller: HTTP Basic with a password, a
@@ -51,6 +51,7 @@ export class CallerResolver {
     if (username === '' && secret === '') return ANONYMOUS;
 
     if (username.startsWith(ROBOT_PREFIX)) {
+      await this.throttle.check(undefined, ip);
       const robot = await this.robots.authenticate(username, secret);
       if (!robot) return this.#fail(username, ip, 'invalid, disabled or expired robot credentials');
       return { kind: 'robot', robot, credential: 'robot-secret' };
@@ -128,8 +129,9 @@ export class CallerResolver {
   }
 
   async #fail(username: string, ip: string | undefined, reason: string): Promise<never> {
-    if (!username.startsWith(ROBOT_PREFIX)) await this.throttle.recordFailure(username, ip);
-    this.onLoginFailure(username, ip, reason);
+    const kind = username.startsWith(ROBOT_PREFIX) ? 'robot' : 'user';
+    await this.throttle.recordFailure(kind === 'robot' ? undefined : username, ip);
+    this.onLoginFailure({ username, kind, ip, reason });
     throw new InvalidCredentialsError(reason);
   }
 }

@@ -9,19 +9,22 @@ const LOCK_MS = 5 * 60 * 1000;
 /**
  * Counts failed sign-ins per user name and per client address in PostgreSQL, so
  * every instance sees the same counts, and locks a key that fails too often.
+ * Robot sign-ins count per address only: a robot secret cannot be guessed, and
+ * a lock per robot name would let anyone stop a robot by failing in its name.
  */
 export class LoginThrottle {
   constructor(private readonly prisma: Prisma) {}
 
-  /** Raises TooManyAttemptsError while the user or the address is locked. */
-  async check(username: string, ip: string | undefined): Promise<void> {
+  /** Raises TooManyAttemptsError while the user (when given) or the address is locked. */
+  async check(username: string | undefined, ip: string | undefined): Promise<void> {
     const keys = this.#keys(username, ip).map((entry) => entry.key);
+    if (keys.length === 0) return;
     const rows = await this.prisma.loginThrottle.findMany({ where: { key: { in: keys }, lockedUntil: { gt: new Date() } } });
     const lockedUntil = Math.max(0, ...rows.map((row) => row.lockedUntil?.getTime() ?? 0));
     if (lockedUntil > Date.now()) throw new TooManyAttemptsError(Math.ceil((lockedUntil - Date.now()) / 1000));
   }
 
-  async recordFailure(username: string, ip: string | undefined): Promise<void> {
+  async recordFailure(username: string | undefined, ip: string | undefined): Promise<void> {
     for (const { key, limit } of this.#keys(username, ip)) {
       // One statement per key: concurrent failures on other instances add up instead of overwriting.
       await this.prisma.$executeRaw`
@@ -48,8 +51,23 @@ export class LoginThrottle {
     });
   }
 
-  #keys(username: string, ip: string | undefined): { key: string; limit: number }[] {
-    const keys: { key: string; limit: number }[] = [{ key: `user:${username}`, limit: LIMITS.user }];
+  /**
+   * Deletes the rows that no longer count: their window has passed and no lock
+   * is in force. The next failure for such a key starts a new window anyway, so
+   * this changes no outcome; it keeps the table from growing with every name
+   * and address that ever failed. Returns the number of rows deleted.
+   */
+  async prune(): Promise<number> {
+    // The database clock, as recordFailure uses it, so the instances' clocks do not matter.
+    return this.prisma.$executeRaw`
+      DELETE FROM login_throttles
+      WHERE window_start < now() - make_interval(secs => ${WINDOW_MS / 1000})
+        AND (locked_until IS NULL OR locked_until <= now())`;
+  }
+
+  #keys(username: string | undefined, ip: string | undefined): { key: string; limit: number }[] {
+    const keys: { key: string; limit: number }[] = [];
+    if (username !== undefined) keys.push({ key: `user:${username}`, limit: LIMITS.user });
     if (ip) keys.push({ key: `ip:${ip}`, limit: LIMITS.ip });
     return keys;
   }

@@ -9,6 +9,7 @@ const CHECK_INTERVAL_MS = 5 * 60 * 1000;
  * Runs garbage collection and tag retention on their intervals. Every instance
  * checks; a job runs only when no run (from any instance) started within its
  * interval, and garbage collection refuses to start while another one runs.
+ * Each check also prunes sign-in failure counts whose window has passed.
  * Returns a function that stops the timer.
  */
 export function startSchedules(services: Services, logger: Logger): () => void {
@@ -31,6 +32,8 @@ export function startSchedules(services: Services, logger: Logger): () => void {
 
   const timer = setInterval(() => {
     tick().catch((error: unknown) => logger.error({ err: error }, 'scheduled storage job failed'));
+    // Every instance prunes; deleting rows another instance already deleted costs nothing.
+    services.loginThrottle.prune().catch((error: unknown) => logger.error({ err: error }, 'pruning sign-in failure counts failed'));
   }, CHECK_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);

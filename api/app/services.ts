@@ -34,6 +34,7 @@ export interface Services {
   logger: Logger;
   users: UserService;
   callers: CallerResolver;
+  loginThrottle: LoginThrottle;
   access: AccessPolicy;
   accessTokens: AccessTokenService;
   robots: RobotService;
@@ -71,9 +72,10 @@ export function createServices(config: Config, db: Database, storage: StorageDri
   const signingKeys = new SigningKeys(prisma);
   const tokens = new TokenService(signingKeys, access, config.tokenTtlSeconds);
   const audit = new AuditService(prisma, logger);
-  const callers = new CallerResolver(users, accessTokens, robots, new LoginThrottle(prisma), tokens);
-  callers.onLoginFailure = (username, ip, reason) => {
-    void audit.record({ actor: username, actorKind: 'user', clientIp: ip, action: 'login', resource: `user:${username}`, outcome: 'failure', detail: { reason } });
+  const loginThrottle = new LoginThrottle(prisma);
+  const callers = new CallerResolver(users, accessTokens, robots, loginThrottle, tokens);
+  callers.onLoginFailure = ({ username, kind, ip, reason }) => {
+    void audit.record({ actor: username, actorKind: kind, clientIp: ip, action: 'login', resource: `${kind}:${username}`, outcome: 'failure', detail: { reason } });
   };
 
   const core = {
@@ -83,6 +85,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     logger,
     users,
     callers,
+    loginThrottle,
     access,
     accessTokens,
     robots,

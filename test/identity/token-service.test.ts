@@ -688,6 +688,41 @@ describe('docker token service', () => {
       assert.equal((await signIn('unlocked', PASSWORD, '127.0.4.152')).status, 200, 'one failure after the lock ended locked the user again');
     });
 
+    test('robot failures lock the address only', async () => {
+      const { robot, secret } = await wharf.services.robots.create({
+        name: 'throttled',
+        project: 'vault',
+        grants: [{ project: 'vault', actions: ['repository:pull'] }],
+      });
+      const address = '127.0.7.1';
+      for (let attempt = 1; attempt <= ADDRESS_FAILURE_LIMIT; attempt++) {
+        const response = await signIn(robot.name, `wrong-secret-${attempt}`, address);
+        assert.equal(response.status, 401, `attempt ${attempt}`);
+      }
+
+      assert.equal((await signIn(robot.name, secret, address)).status, 429, 'a locked address must not sign in a robot');
+      assert.equal((await signIn('developer', PASSWORD, address)).status, 429, 'a locked address must not sign in a user');
+      assert.equal((await signIn(robot.name, secret, '127.0.7.2')).status, 200, 'failures in a robot name must not lock the robot');
+      const nameKeys = await wharf.services.db.prisma.loginThrottle.count({ where: { key: `user:${robot.name}` } });
+      assert.equal(nameKeys, 0);
+    });
+
+    test('prune keeps only live counts', async () => {
+      const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+      const rows = {
+        'prune:stale': { windowStart: minutesAgo(30), lockedUntil: null },
+        'prune:lock-ended': { windowStart: minutesAgo(30), lockedUntil: minutesAgo(20) },
+        'prune:locked': { windowStart: minutesAgo(30), lockedUntil: new Date(Date.now() + 60_000) },
+        'prune:counting': { windowStart: minutesAgo(1), lockedUntil: null },
+      };
+      const prisma = wharf.services.db.prisma;
+      for (const [key, row] of Object.entries(rows)) await prisma.loginThrottle.create({ data: { key, failures: 3, ...row } });
+
+      assert.ok((await wharf.services.loginThrottle.prune()) >= 2);
+      const left = await prisma.loginThrottle.findMany({ where: { key: { startsWith: 'prune:' } }, orderBy: { key: 'asc' } });
+      assert.deepEqual(left.map((row) => row.key), ['prune:counting', 'prune:locked']);
+    });
+
     test('success resets the user count', async () => {
       await wharf.services.users.create({ username: 'forgetful', password: PASSWORD });
       for (let round = 0; round < 3; round++) {
@@ -715,6 +750,26 @@ describe('docker token service', () => {
       assert.equal(events[0]!.action, 'login');
       assert.equal(events[0]!.outcome, 'failure');
       assert.equal(JSON.stringify(events[0]!.detail ?? {}).includes('not-the-password'), false, 'the audit event holds the password');
+    });
+    test('robot login failure is a robot event', async () => {
+      const { robot } = await wharf.services.robots.create({
+        name: 'audited',
+        project: 'vault',
+        grants: [{ project: 'vault', actions: ['repository:pull'] }],
+      });
+      const response = await request({ path: tokenPath([]), headers: { authorization: basicAuth(robot.name, 'not-the-secret') }, localAddress: '127.0.5.8' });
+      assert.equal(response.status, 401);
+
+      let events: { actor: string; actorKind: string; resource: string; action: string; outcome: string }[] = [];
+      for (let wait = 0; wait < 50 && events.length === 0; wait++) {
+        events = (await wharf.services.audit.list({ limit: 100 })).filter((event) => event.clientIp === '127.0.5.8');
+        if (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(events.length, 1);
+      assert.deepEqual(
+        { actor: events[0]!.actor, actorKind: events[0]!.actorKind, resource: events[0]!.resource, action: events[0]!.action, outcome: events[0]!.outcome },
+        { actor: robot.name, actorKind: 'robot', resource: `robot:${robot.name}`, action: 'login', outcome: 'failure' },
+      );
     });
   });
 
