@@ -93,7 +93,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     audit,
     signingKeys,
     tokens,
-    projects: new ProjectService(prisma),
+    projects: new ProjectService(prisma, quota),
     repositories: new RepositoryService(prisma),
     blobs,
     uploads: new UploadService(prisma, storage, blobs, logger),

@@ -1,5 +1,6 @@
 import type { Prisma } from '../db/client.ts';
 import { WharfError } from '../errors/catalog.ts';
+import type { QuotaService } from '../quota/quota-service.ts';
 
 /** Project names as Harbor allows them: lower case, digits and `._-`, 1 to 255 characters. */
 const PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -20,14 +21,22 @@ export function validateProjectName(name: string): void {
   }
 }
 
-/** Creates, finds and lists projects. */
+/**
+ * Creates, finds and lists projects. Every new project gets the system default
+ * storage limit in force at its creation; changing the default later leaves
+ * existing projects as they are.
+ */
 export class ProjectService {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly quota: Pick<QuotaService, 'defaultLimit'>,
+  ) {}
 
   async create(name: string, options: { public: boolean }): Promise<ProjectSummary> {
     validateProjectName(name);
+    const storageLimit = BigInt(await this.quota.defaultLimit());
     try {
-      return await this.prisma.project.create({ data: { name, public: options.public } });
+      return await this.prisma.project.create({ data: { name, public: options.public, storageLimit } });
     } catch (error) {
       if ((error as { code?: string }).code === 'P2002') {
         throw new WharfError('CONFLICT', `project "${name}" already exists`);
@@ -38,7 +47,8 @@ export class ProjectService {
 
   /** Creates the project unless it exists; returns whether it was created. */
   async ensure(name: string, options: { public: boolean }): Promise<boolean> {
-    const result = await this.prisma.project.createMany({ data: [{ name, public: options.public }], skipDuplicates: true });
+    const storageLimit = BigInt(await this.quota.defaultLimit());
+    const result = await this.prisma.project.createMany({ data: [{ name, public: options.public, storageLimit }], skipDuplicates: true });
     return result.count === 1;
   }
 

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { runCommand } from '../../api/cli/commands/index.ts';
 import { buildImage, expectError, OCI_MANIFEST, RegistryClient, sha256 } from '../support/registry-client.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
+import { graphql } from '../graphql/graphql-client.ts';
 
 /** Usage as the database records it, in bytes. */
 async function usageOf(wharf: TestWharf, project: string): Promise<number> {
@@ -169,5 +170,39 @@ describe('storage quotas', () => {
     const invalid = await runCommand(['quota', 'set', 'sizes', 'lots'], wharf.services);
     assert.equal(invalid.exitCode, 1);
     assert.match(invalid.output, /invalid size "lots"/);
+  });
+
+  test('default limit applies to new projects', async () => {
+    const limitOf = async (project: string) => (await wharf.services.quota.usage(project)).limit;
+    const tenMiB = 10 * 1024 * 1024;
+    try {
+      const set = await runCommand(['quota', 'default', '10MiB'], wharf.services);
+      assert.equal(set.exitCode, 0, set.output);
+      assert.equal(await wharf.services.quota.defaultLimit(), tenMiB);
+
+      const created = await runCommand(['project', 'create', 'fromcli'], wharf.services);
+      assert.equal(created.exitCode, 0, created.output);
+      assert.equal(await limitOf('fromcli'), tenMiB);
+
+      const mutation = 'mutation { createProject(input: { name: "fromgraphql" }) { name } }';
+      const response = await graphql(wharf, mutation, {}, wharf.adminAuth);
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      assert.equal(await limitOf('fromgraphql'), tenMiB);
+
+      await wharf.services.projects.create('fromservice', { public: false });
+      assert.equal(await limitOf('fromservice'), tenMiB);
+      assert.equal(await limitOf('library'), -1, 'a new default changed an existing project');
+
+      const location = await client.startUpload('fromcli/app');
+      const big = randomBytes(tenMiB + 1);
+      location.searchParams.set('digest', sha256(big));
+      const denied = await client.request('PUT', location, { body: big, headers: { 'content-type': 'application/octet-stream' } });
+      const [error] = await expectError(denied, 403, 'DENIED');
+      assert.match(error!.message, /limit 10\.0 MiB/);
+    } finally {
+      await wharf.services.quota.setDefaultLimit(-1);
+    }
+    await wharf.services.projects.create('afterreset', { public: false });
+    assert.equal(await limitOf('afterreset'), -1);
   });
 });
