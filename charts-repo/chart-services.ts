@@ -4,6 +4,7 @@ import type { Config } from '../api/config/index.ts';
 import type { Database } from '../api/db/client.ts';
 import type { ManifestService } from '../api/manifests/manifest-service.ts';
 import type { ProjectService } from '../api/projects/project-service.ts';
+import type { QuotaService } from '../api/quota/quota-service.ts';
 import type { RepositoryService } from '../api/repositories/repository-service.ts';
 import type { StorageDriver } from '../api/storage/driver.ts';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './archive/read-chart-archive.ts';
@@ -23,6 +24,7 @@ export interface ChartDependencies {
   manifests: ManifestService;
   repositories: RepositoryService;
   projects: ProjectService;
+  quota: QuotaService;
 }
 
 export interface ChartServices {
@@ -36,13 +38,13 @@ export interface ChartServices {
  * charts cannot be deleted.
  */
 export function createChartServices(dependencies: ChartDependencies): ChartServices {
-  const { config, db, storage, logger, blobs, manifests, repositories, projects } = dependencies;
+  const { config, db, storage, logger, blobs, manifests, repositories, projects, quota } = dependencies;
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, maxArchiveBytes: config.chartMaxBytes };
   const records = new ChartRecords(db.prisma);
   const chartBlobs = new ChartBlobs(db.prisma, storage);
   const chartLogger = logger.child({ component: 'charts' });
   const bridge = new ChartOciBridge(records, chartBlobs, blobs, manifests, repositories, limits, chartLogger);
-  const charts = new ChartService(projects, records, chartBlobs, bridge, limits, chartLogger);
+  const charts = new ChartService(projects, records, chartBlobs, bridge, limits, chartLogger, quota);
 
   manifests.pushHooks.push(bridge.onManifestPush);
   projects.deleteChecks.push(charts.checkProjectEmpty);

@@ -35,9 +35,18 @@ const BATCH = 500;
 /** Storage deletions in flight at once during a sweep. */
 const FILE_CONCURRENCY = 16;
 
+/**
+ * A blob is garbage when no repository links it, no manifest references it and
+ * no Helm chart version uses it as archive or provenance file. The chart check
+ * matters because some charts exist only in the chart catalog: those whose name
+ * is not a valid OCI repository name, and those whose OCI manifest was deleted
+ * over /v2/.
+ */
 const UNREFERENCED = `
   NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest)
-  AND NOT EXISTS (SELECT 1 FROM artifact_references ar WHERE ar.digest = b.digest)`;
+  AND NOT EXISTS (SELECT 1 FROM artifact_references ar WHERE ar.digest = b.digest)
+  AND NOT EXISTS (SELECT 1 FROM chart_versions cv WHERE cv.digest = b.digest)
+  AND NOT EXISTS (SELECT 1 FROM chart_versions cv WHERE cv.prov_digest = b.digest)`;
 
 /**
  * Garbage collection by mark and sweep over the database. Mark: blobs that no

@@ -1,5 +1,6 @@
 import type { Prisma } from '../db/client.ts';
-import { lockDigest, type Transaction } from '../db/transactions.ts';
+import { lockDigest, lockDigests, type Transaction } from '../db/transactions.ts';
+import { TRANSACTION_OPTIONS } from '../blobs/blob-service.ts';
 import { WharfError } from '../errors/catalog.ts';
 import { formatSize } from './sizes.ts';
 
@@ -18,16 +19,27 @@ export interface UsageDrift {
   actual: number;
 }
 
+/** Content to count against a project's quota: a digest and its size in bytes. */
+export interface CountedContent {
+  digest: string;
+  size: number;
+}
+
 /**
  * Distinct content of every project, as usage counts it: blobs linked into its
- * repositories and manifests stored in them, each digest once.
+ * repositories, manifests stored in them, and the archives and provenance
+ * files of its Helm chart versions, each digest once.
  */
 const PROJECT_CONTENT = `
   SELECT r.project_id, rb.digest, b.size
   FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id JOIN blobs b ON b.digest = rb.digest
   UNION
   SELECT r.project_id, a.digest, a.size
-  FROM artifacts a JOIN repositories r ON r.id = a.repository_id`;
+  FROM artifacts a JOIN repositories r ON r.id = a.repository_id
+  UNION
+  SELECT cv.project_id, cv.digest, cv.size FROM chart_versions cv
+  UNION
+  SELECT cv.project_id, cv.prov_digest, cv.prov_size FROM chart_versions cv WHERE cv.prov_digest IS NOT NULL`;
 
 /**
  * Storage quotas. Usage is the sum of the sizes in project_blobs, which holds
@@ -45,7 +57,34 @@ export class QuotaService {
       INSERT INTO project_blobs (project_id, digest, size) VALUES (${projectId}, ${digest}, ${BigInt(size)})
       ON CONFLICT DO NOTHING`;
     if (inserted === 0) return;
+    await this.#addUsage(tx, projectId, size);
+  }
 
+  /**
+   * Counts every item the project does not count yet, in one transaction of
+   * its own under the digests' locks. Either all of them fit under the limit,
+   * or none is counted and DENIED gives the total they would add.
+   */
+  async chargeAll(projectId: number, items: CountedContent[]): Promise<void> {
+    const unique = [...new Map(items.map((item) => [item.digest, item])).values()];
+    await this.prisma.$transaction(
+      async (tx) => {
+        await lockDigests(tx, unique.map((item) => item.digest));
+        let added = 0;
+        for (const item of unique) {
+          const inserted = await tx.$executeRaw`
+            INSERT INTO project_blobs (project_id, digest, size) VALUES (${projectId}, ${item.digest}, ${BigInt(item.size)})
+            ON CONFLICT DO NOTHING`;
+          if (inserted === 1) added += item.size;
+        }
+        if (added > 0) await this.#addUsage(tx, projectId, added);
+      },
+      TRANSACTION_OPTIONS,
+    );
+  }
+
+  /** Adds `size` to the usage in one conditional UPDATE, raising DENIED when the sum would exceed the limit. */
+  async #addUsage(tx: Transaction, projectId: number, size: number): Promise<void> {
     const updated = await tx.$executeRaw`
       UPDATE projects SET storage_used = storage_used + ${BigInt(size)}
       WHERE id = ${projectId} AND (storage_limit < 0 OR storage_used + ${BigInt(size)} <= storage_limit)`;
@@ -72,6 +111,9 @@ export class QuotaService {
         ) OR EXISTS (
           SELECT 1 FROM artifacts a JOIN repositories r ON r.id = a.repository_id
           WHERE r.project_id = ${projectId} AND a.digest = ${digest}
+        ) OR EXISTS (
+          SELECT 1 FROM chart_versions cv
+          WHERE cv.project_id = ${projectId} AND (cv.digest = ${digest} OR cv.prov_digest = ${digest})
         ) AS used`;
       if (stillUsed[0]?.used) continue;
 
@@ -82,6 +124,12 @@ export class QuotaService {
         await tx.$executeRaw`UPDATE projects SET storage_used = storage_used - ${size} WHERE id = ${projectId}`;
       }
     }
+  }
+
+  /** Runs `release` in a transaction of its own. */
+  async releaseUnused(projectId: number, digests: string[]): Promise<void> {
+    if (digests.length === 0) return;
+    await this.prisma.$transaction((tx) => this.release(tx, projectId, digests), TRANSACTION_OPTIONS);
   }
 
   async usage(projectName: string): Promise<ProjectUsage> {

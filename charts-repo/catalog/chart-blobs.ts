@@ -18,7 +18,8 @@ export class ChartBlobs {
 
   /**
    * Stores `bytes` unless the blob exists; returns its `sha256:` digest.
-   * NOTE: these writes are not counted against project quotas, unlike registry uploads.
+   * Callers count the blob against the project quota (ChartService) or link it
+   * into a repository, which counts it.
    */
   async put(bytes: Buffer): Promise<string> {
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;

@@ -2,9 +2,10 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { WharfError } from '../../api/errors/catalog.ts';
 import type { ProjectService, ProjectSummary } from '../../api/projects/project-service.ts';
+import type { CountedContent, QuotaService } from '../../api/quota/quota-service.ts';
 import type { ArchiveLimits } from '../archive/read-chart-archive.ts';
 import { ChartInvalidError } from '../chart/chart-invalid-error.ts';
-import { chartFileName, loadChart } from '../chart/load-chart.ts';
+import { chartFileName, type LoadedChart, loadChart } from '../chart/load-chart.ts';
 import { parseProvenance } from '../chart/provenance.ts';
 import { compareNewestFirst, isStrictSemVer } from '../chart/semver.ts';
 import { buildIndexEntry, chartUrl, type IndexEntry } from '../index/index-entry.ts';
@@ -45,6 +46,7 @@ export class ChartService {
     private readonly oci: ChartOciBridge,
     private readonly limits: ArchiveLimits,
     private readonly logger: Logger,
+    private readonly quota: QuotaService,
   ) {}
 
   /**
@@ -65,8 +67,11 @@ export class ChartService {
 
     await this.chartBlobs.put(archive);
     const provDigest = options.provenance ? await this.chartBlobs.put(options.provenance) : null;
+    // Counted before the version is saved, so an upload over the quota leaves no version behind.
+    const counted = countedFiles(chart.digest, archive.length, provDigest, options.provenance?.length);
+    await this.quota.chargeAll(project.id, counted);
     const created = new Date();
-    await this.records.save({
+    await this.#saveOrRelease(project.id, counted, {
       projectId: project.id,
       name,
       version,
@@ -79,9 +84,10 @@ export class ChartService {
       details: chart.details,
       createdAt: created,
     });
+    if (existing) await this.quota.releaseUnused(project.id, recordFiles(existing));
 
     const record = (await this.records.find(project.id, name, version))!;
-    await this.oci.publish(projectName, record.id, chart, options.provenance, created);
+    await this.#publish(projectName, record.id, chart, options.provenance, created);
     this.logger.info({ project: projectName, chart: name, version, digest: chart.digest }, 'chart uploaded');
     return toView(record);
   }
@@ -104,10 +110,42 @@ export class ChartService {
     checkProvenance(provenance, record.name, record.version, record.digest);
 
     const digest = await this.chartBlobs.put(provenance);
-    await this.records.setProvenance(record.id, project.id, digest, provenance.length);
+    await this.quota.chargeAll(project.id, [{ digest, size: provenance.length }]);
+    try {
+      await this.records.setProvenance(record.id, project.id, digest, provenance.length);
+    } finally {
+      // Releases the new file when saving failed, and the replaced one when it succeeded.
+      await this.quota.releaseUnused(project.id, record.provDigest ? [digest, record.provDigest] : [digest]);
+    }
     if (record.source === 'upload') {
       const chart = await loadChart(await this.chartBlobs.read(record.digest), this.limits);
-      await this.oci.publish(projectName, record.id, chart, provenance, record.createdAt);
+      await this.#publish(projectName, record.id, chart, provenance, record.createdAt);
+    }
+  }
+
+  /** Saves the version; when that fails, stops counting the files charged for it, then raises. */
+  async #saveOrRelease(projectId: number, counted: CountedContent[], input: Parameters<ChartRecords['save']>[0]): Promise<void> {
+    try {
+      await this.records.save(input);
+    } catch (error) {
+      await this.quota.releaseUnused(projectId, counted.map((file) => file.digest));
+      throw error;
+    }
+  }
+
+  /**
+   * Publishes the version over OCI. The archive and provenance file are
+   * counted already, but the OCI config and manifest add a few hundred bytes.
+   * When those exceed the quota, the version stays in the chart repository and
+   * counted, without an OCI manifest, like a chart whose name is not a valid
+   * OCI repository name.
+   */
+  async #publish(projectName: string, recordId: number, chart: LoadedChart, provenance: Buffer | undefined, created: Date): Promise<void> {
+    try {
+      await this.oci.publish(projectName, recordId, chart, provenance, created);
+    } catch (error) {
+      if (!(error instanceof WharfError && error.code === 'DENIED')) throw error;
+      this.logger.warn({ project: projectName, chart: chart.metadata.name, version: chart.metadata.version, err: error }, 'chart not published over OCI: storage quota full');
     }
   }
 
@@ -150,6 +188,7 @@ export class ChartService {
       throw new WharfError('NOT_FOUND', `no chart version found for ${name}-${version}`);
     }
     await this.oci.unpublish(projectName, record);
+    await this.quota.releaseUnused(project.id, recordFiles(record));
     this.logger.info({ project: projectName, chart: name, version }, 'chart deleted');
   }
 
@@ -174,6 +213,18 @@ export class ChartService {
     const count = await this.records.count(project.id);
     if (count > 0) throw new WharfError('CONFLICT', `project "${project.name}" still holds ${count} chart versions; delete them first`);
   };
+}
+
+/** The archive and optional provenance file of a version, as quotas count them. */
+function countedFiles(digest: string, size: number, provDigest: string | null, provSize: number | undefined): CountedContent[] {
+  const files = [{ digest, size }];
+  if (provDigest && provSize !== undefined) files.push({ digest: provDigest, size: provSize });
+  return files;
+}
+
+/** Digests of a stored version's archive and provenance file. */
+function recordFiles(record: ChartRecord): string[] {
+  return record.provDigest ? [record.digest, record.provDigest] : [record.digest];
 }
 
 /** Raises ChartInvalidError unless the provenance file signs this archive. */
