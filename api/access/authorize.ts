@@ -1,8 +1,9 @@
 import type { Prisma } from '../db/client.ts';
-import type { Caller } from './caller.ts';
+import type { Caller, RobotGrant, RobotIdentity } from './caller.ts';
 import {
   type Permission,
   PERMISSIONS,
+  PROJECT_ROLES,
   PUBLIC_PERMISSIONS,
   REGISTRY_ACTION_PERMISSION,
   type RegistryAction,
@@ -15,13 +16,25 @@ export type { RegistryAction } from './permissions.ts';
 const NONE: ReadonlySet<Permission> = new Set();
 const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
 
+/** Whether a robot's grant covers the project: `*` for a system robot, otherwise the project the grant was made for. */
+function grantCovers(robot: RobotIdentity, grant: RobotGrant, projectId: number): boolean {
+  if (robot.projectId !== null && robot.projectId !== projectId) return false;
+  if (grant.project === '*') return robot.projectId === null;
+  return grant.projectId === projectId;
+}
+
+/** What one robot grant allows: its actions, and reading the project, as readableProjects() lists it. */
+function grantPermissions(grant: RobotGrant): ReadonlySet<Permission> {
+  return new Set<Permission>(['project:read', ...grant.actions]);
+}
+
 /**
  * Computes what a caller may do in an existing project from data already
  * loaded: the project's visibility and, for a user, their role in it. Batched
  * readers (GraphQL) use it; `AccessPolicy.permissions` loads the same data and
  * calls it, so both apply one rule.
  */
-export function grantedPermissions(caller: Caller, project: { name: string; public: boolean }, role: string | undefined): ReadonlySet<Permission> {
+export function grantedPermissions(caller: Caller, project: { id: number; public: boolean }, role: string | undefined): ReadonlySet<Permission> {
   if (caller.kind === 'user' && caller.user.isAdmin) return ALL;
 
   const granted = new Set<Permission>(project.public ? PUBLIC_PERMISSIONS : NONE);
@@ -30,11 +43,8 @@ export function grantedPermissions(caller: Caller, project: { name: string; publ
   }
   if (caller.kind === 'robot') {
     for (const grant of caller.robot.grants) {
-      const applies = grant.project === project.name || (grant.project === '*' && caller.robot.projectId === null);
-      if (!applies) continue;
-      // A robot may read every project where it has any permission, as readableProjects() lists them.
-      granted.add('project:read');
-      for (const action of grant.actions) granted.add(action);
+      if (!grantCovers(caller.robot, grant, project.id)) continue;
+      for (const permission of grantPermissions(grant)) granted.add(permission);
     }
   }
   return granted;
@@ -67,7 +77,7 @@ export class AccessPolicy {
       });
       role = member?.role;
     }
-    return grantedPermissions(caller, { name: projectName, public: project.public }, role);
+    return grantedPermissions(caller, project, role);
   }
 
   async can(caller: Caller, projectName: string, permission: Permission): Promise<boolean> {
@@ -79,29 +89,43 @@ export class AccessPolicy {
     return this.can(caller, projectName, REGISTRY_ACTION_PERMISSION[action]);
   }
 
-  /** Names of the projects whose content the caller may read, or 'all'. */
-  async readableProjects(caller: Caller): Promise<'all' | string[]> {
+  /**
+   * Names of the projects where the caller holds `permission` (by default
+   * pull, for the catalog), or 'all'. Lists and single reads agree: a project
+   * is listed exactly when `permissions()` for it holds `permission`.
+   */
+  async readableProjects(caller: Caller, permission: Permission = 'repository:pull'): Promise<'all' | string[]> {
     if (this.isSystemAdmin(caller)) return 'all';
 
     const names = new Set<string>();
-    const publicProjects = await this.prisma.project.findMany({ where: { public: true }, select: { name: true } });
-    for (const project of publicProjects) names.add(project.name);
+    if (PUBLIC_PERMISSIONS.has(permission)) {
+      const publicProjects = await this.prisma.project.findMany({ where: { public: true }, select: { name: true } });
+      for (const project of publicProjects) names.add(project.name);
+    }
 
     if (caller.kind === 'user') {
+      const roles = PROJECT_ROLES.filter((role) => ROLE_PERMISSIONS[role].has(permission));
       const memberships = await this.prisma.projectMember.findMany({
-        where: { userId: caller.user.id },
+        where: { userId: caller.user.id, role: { in: roles } },
         select: { project: { select: { name: true } } },
       });
       for (const membership of memberships) names.add(membership.project.name);
     }
     if (caller.kind === 'robot') {
-      const pulls = caller.robot.grants.filter((grant) => grant.actions.includes('repository:pull'));
-      if (pulls.some((grant) => grant.project === '*') && caller.robot.projectId === null) {
-        const all = await this.prisma.project.findMany({ select: { name: true } });
-        for (const project of all) names.add(project.name);
-      }
-      for (const grant of pulls) if (grant.project !== '*') names.add(grant.project);
+      for (const name of await this.#robotProjects(caller.robot, permission)) names.add(name);
     }
     return [...names];
+  }
+
+  async #robotProjects(robot: RobotIdentity, permission: Permission): Promise<string[]> {
+    const grants = robot.grants.filter((grant) => grantPermissions(grant).has(permission));
+    if (robot.projectId === null && grants.some((grant) => grant.project === '*')) {
+      return (await this.prisma.project.findMany({ select: { name: true } })).map((project) => project.name);
+    }
+
+    const ids = grants.flatMap((grant) => (grant.projectId !== undefined ? [grant.projectId] : []));
+    if (ids.length === 0) return [];
+    const projects = await this.prisma.project.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    return projects.filter((project) => grants.some((grant) => grantCovers(robot, grant, project.id))).map((project) => project.name);
   }
 }

@@ -6,9 +6,15 @@ export interface UserIdentity {
   isAdmin: boolean;
 }
 
-/** One entry of a robot's permissions: a project name, or `*` for every project. */
+/**
+ * One entry of a robot's permissions: a project name, or `*` for every project
+ * (current and future, for system robots). A named grant also records the
+ * project's id when the robot is created and applies to that project only, so
+ * a project deleted and created again under the same name does not inherit it.
+ */
 export interface RobotGrant {
   project: string;
+  projectId?: number;
   actions: Permission[];
 }
 

@@ -76,7 +76,7 @@ export class RobotService {
       if (!project) throw new WharfError('NOT_FOUND', `project "${input.project}" not found`);
       projectId = project.id;
     }
-    const grants = validateGrants(input.grants, input.project);
+    const grants = await this.#bindProjects(validateGrants(input.grants, input.project));
     const name = input.project !== undefined ? `${ROBOT_PREFIX}${input.project}+${input.name}` : `${ROBOT_PREFIX}${input.name}`;
     const secret = generateSecret('');
 
@@ -96,6 +96,24 @@ export class RobotService {
       if ((error as { code?: string }).code === 'P2002') throw new WharfError('CONFLICT', `robot "${name}" already exists`);
       throw error;
     }
+  }
+
+  /**
+   * Records the id of each project a grant names, as Harbor binds a robot's
+   * permissions to projects: the grant then covers that project only, not a
+   * later one of the same name. Raises NOT_FOUND for a project that does not exist.
+   */
+  async #bindProjects(grants: RobotGrant[]): Promise<RobotGrant[]> {
+    const names = [...new Set(grants.map((grant) => grant.project).filter((name) => name !== '*'))];
+    const projects = await this.prisma.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
+    const ids = new Map(projects.map((project) => [project.name, project.id]));
+
+    return grants.map((grant) => {
+      if (grant.project === '*') return grant;
+      const projectId = ids.get(grant.project);
+      if (projectId === undefined) throw new WharfError('NOT_FOUND', `project "${grant.project}" not found`);
+      return { ...grant, projectId };
+    });
   }
 
   async get(id: number): Promise<RobotRecord> {

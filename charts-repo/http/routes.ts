@@ -85,7 +85,7 @@ export async function registerChartRoutes(app: FastifyInstance, services: Servic
 
   app.get('/chartrepo/index.yaml', async (request, reply) => {
     const caller = await identifyChartCaller(services, request, reply);
-    const readable = await services.access.readableProjects(caller);
+    const readable = await services.access.readableProjects(caller, 'chart:read');
     const projects = (await services.projects.list()).filter((project) => readable === 'all' || readable.includes(project.name));
     const cached = await chartIndex.mergedIndex(projects);
     return sendIndex(request, reply, cached, wantsJson(request) ? 'json' : 'yaml');

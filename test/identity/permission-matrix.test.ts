@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ANONYMOUS, type Caller, type RobotGrant } from '../../api/access/caller.ts';
 import { PERMISSIONS, PROJECT_ROLES, type Permission, type ProjectRole } from '../../api/access/permissions.ts';
@@ -228,6 +230,68 @@ describe('permission matrix', () => {
     assert.equal(await wharf.services.access.allows(caller, 'other', 'delete'), true);
     assert.equal(await wharf.services.access.allows(caller, 'other', 'push'), false);
     assert.deepEqual([...(await wharf.services.access.permissions(caller, 'matrix'))], []);
+  });
+
+  test('system robot named grant stays with its project', async () => {
+    await wharf.services.projects.create('transient', { public: false });
+    const { robot } = await wharf.services.robots.create({ name: 'transient-puller', grants: [{ project: 'transient', actions: ['repository:pull'] }] });
+    const caller = robotCaller(robot.id, null, robot.grants);
+    assert.equal(await wharf.services.access.allows(caller, 'transient', 'pull'), true);
+    assert.deepEqual(await wharf.services.access.readableProjects(caller), ['library', 'open', 'transient']);
+
+    // Someone else's project under the old name must not inherit the robot's grant.
+    await wharf.services.projects.delete('transient');
+    await wharf.services.projects.create('transient', { public: false });
+    assert.deepEqual([...(await wharf.services.access.permissions(caller, 'transient'))], []);
+    assert.deepEqual(await wharf.services.access.readableProjects(caller), ['library', 'open']);
+  });
+
+  test('robot grant needs an existing project', async () => {
+    await assert.rejects(
+      wharf.services.robots.create({ name: 'early', grants: [{ project: 'not-yet', actions: ['repository:pull'] }] }),
+      { code: 'NOT_FOUND' },
+    );
+  });
+
+  test('only wildcard covers later projects', async () => {
+    const wildcard = await wharf.services.robots.create({ name: 'all-later', grants: [{ project: '*', actions: ['repository:pull'] }] });
+    const named = await wharf.services.robots.create({ name: 'other-only', grants: [{ project: 'other', actions: ['repository:pull'] }] });
+    await wharf.services.projects.create('later', { public: false });
+
+    const wildcardCaller = robotCaller(wildcard.robot.id, null, wildcard.robot.grants);
+    const namedCaller = robotCaller(named.robot.id, null, named.robot.grants);
+    assert.equal(await wharf.services.access.allows(wildcardCaller, 'later', 'pull'), true);
+    assert.ok(((await wharf.services.access.readableProjects(wildcardCaller)) as string[]).includes('later'));
+    assert.deepEqual([...(await wharf.services.access.permissions(namedCaller, 'later'))], []);
+    assert.deepEqual(await wharf.services.access.readableProjects(namedCaller), ['library', 'open', 'other']);
+  });
+
+  test('robot lists agree with reads', async () => {
+    const { robot } = await wharf.services.robots.create({ name: 'chart-reader', grants: [{ project: 'other', actions: ['chart:read'] }] });
+    const caller = robotCaller(robot.id, null, robot.grants);
+    const { access } = wharf.services;
+    for (const permission of ['project:read', 'chart:read', 'repository:pull'] as const) {
+      const listed = ((await access.readableProjects(caller, permission)) as string[]).includes('other');
+      assert.equal(listed, await access.can(caller, 'other', permission), permission);
+    }
+    assert.equal(await access.can(caller, 'other', 'repository:pull'), false);
+  });
+
+  test('migration binds legacy robot grants', async () => {
+    const prisma = wharf.services.db.prisma;
+    const other = await wharf.services.projects.get('other');
+    const legacy = [
+      { project: 'other', actions: ['repository:pull'] },
+      { project: 'gone', actions: ['repository:pull'] },
+      { project: '*', actions: ['chart:read'] },
+    ];
+    const row = await prisma.robotAccount.create({ data: { name: 'robot$legacy', secretHash: 'legacy-hash', permissions: legacy } });
+
+    const sql = await readFile(path.resolve(import.meta.dirname, '../../prisma/migrations/0008_robot_grant_projects/migration.sql'), 'utf8');
+    await prisma.$executeRawUnsafe(sql);
+    const bound = await prisma.robotAccount.findUniqueOrThrow({ where: { id: row.id } });
+    assert.deepEqual(bound.permissions, [{ ...legacy[0], projectId: other.id }, legacy[1], legacy[2]]);
+    await prisma.robotAccount.delete({ where: { id: row.id } });
   });
 
   test('robot rejects unknown permissions', async () => {

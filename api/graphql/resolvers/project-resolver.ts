@@ -21,7 +21,7 @@ export class ProjectResolver {
   ): Promise<Connection<ProjectSummary>> {
     const limit = pageSize(first);
     const afterName = decodeCursor('project', after);
-    const names = await context.services.access.readableProjects(context.caller);
+    const names = await context.services.access.readableProjects(context.caller, 'project:read');
 
     const [rows, totalCount] = await Promise.all([
       context.services.projects.listPage({ names, ...(afterName !== undefined ? { after: afterName } : {}), limit: limit + 1 }),
