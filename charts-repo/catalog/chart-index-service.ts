@@ -1,32 +1,35 @@
 import type { ProjectSummary } from '../../api/projects/project-service.ts';
-import { type CatalogEntries, renderIndex } from '../index/index-document.ts';
 import { type CachedIndex, cacheIndex, IndexCache } from '../index/index-cache.ts';
+import { assembleIndex, type ChartFragment } from '../index/index-document.ts';
 import type { IndexEntry } from '../index/index-entry.ts';
+import { buildCatalog, type ProjectCatalog, updateCatalog } from '../index/project-catalog.ts';
 import type { ChartRecords } from './chart-records.ts';
 
 /**
  * Builds index.yaml documents from the stored entries, never from archives,
- * and caches each one under its catalog revisions. A request costs one
- * indexed query for the revision while nothing changed, and one query for
- * the entries plus serialisation after a change.
+ * and keeps them up to date incrementally. Each instance holds every cached
+ * project's charts with their written YAML and JSON fragments. A request
+ * costs one indexed query for the catalog revision while nothing changed.
+ * After a change it also reads the names of the charts changed since the
+ * cached revision and those charts' rows, rewrites only their fragments, and
+ * joins the fragments into the new document.
  */
 export class ChartIndexService {
-  readonly #cache = new IndexCache();
+  readonly #catalogs = new IndexCache<ProjectCatalog>();
+  readonly #documents = new IndexCache<CachedIndex>();
 
   constructor(private readonly records: ChartRecords) {}
 
   /** The index of one project. */
   async projectIndex(project: ProjectSummary): Promise<CachedIndex> {
-    const state = (await this.records.revisions([project.id])).get(project.id);
-    const key = String(state?.revision ?? 0);
-    const catalog = `project:${project.id}`;
-    const cached = this.#cache.get(catalog, key);
+    const catalog = (await this.#loadCatalogs([project])).get(project.id)!;
+    const documentKey = `project:${project.id}`;
+    const cached = this.#documents.get(documentKey, catalog.key);
     if (cached) return cached;
 
-    const rows = await this.records.entries([project.id]);
-    const document = renderIndex([{ prefix: '', entries: rows.map((row) => row.entry) }], state?.updatedAt ?? project.createdAt);
-    const built = cacheIndex(key, document);
-    this.#cache.set(catalog, built);
+    const fragments = [...catalog.charts.values()].map((chart) => chart.fragment(''));
+    const built = cacheIndex(catalog.key, assembleIndex(fragments, catalog.updatedAt));
+    this.#documents.set(documentKey, built);
     return built;
   }
 
@@ -35,25 +38,63 @@ export class ChartIndexService {
    * URLs prefixed with `project/`, so it works under `/chartrepo`.
    */
   async mergedIndex(projects: ProjectSummary[]): Promise<CachedIndex> {
-    const ids = projects.map((project) => project.id).sort((left, right) => left - right);
-    const states = await this.records.revisions(ids);
-    const key = ids.map((id) => `${id}:${states.get(id)?.revision ?? 0}`).join(',');
-    const catalog = `merged:${ids.join(',')}`;
-    const cached = this.#cache.get(catalog, key);
+    const sorted = [...projects].sort((left, right) => left.id - right.id);
+    const catalogs = await this.#loadCatalogs(sorted);
+    const key = sorted.map((project) => `${project.id}:${catalogs.get(project.id)!.revision}`).join(',');
+    const documentKey = `merged:${sorted.map((project) => project.id).join(',')}`;
+    const cached = this.#documents.get(documentKey, key);
     if (cached) return cached;
 
-    const byProject = new Map<number, IndexEntry[]>();
-    for (const row of await this.records.entries(ids)) {
-      let entries = byProject.get(row.projectId);
-      if (!entries) byProject.set(row.projectId, (entries = []));
-      entries.push(row.entry);
+    const fragments: ChartFragment[] = [];
+    let generated = 0;
+    for (const project of sorted) {
+      const catalog = catalogs.get(project.id)!;
+      for (const chart of catalog.charts.values()) fragments.push(chart.fragment(`${project.name}/`));
+      if (catalog.revision > 0) generated = Math.max(generated, catalog.updatedAt.getTime());
     }
-    const catalogs: CatalogEntries[] = projects.map((project) => ({ prefix: `${project.name}/`, entries: byProject.get(project.id) ?? [] }));
-    const times = [...states.values()].map((state) => state.updatedAt.getTime());
-    const generated = new Date(times.length > 0 ? Math.max(...times) : 0);
-
-    const built = cacheIndex(key, renderIndex(catalogs, generated));
-    this.#cache.set(catalog, built);
+    const built = cacheIndex(key, assembleIndex(fragments, new Date(generated)));
+    this.#documents.set(documentKey, built);
     return built;
+  }
+
+  /**
+   * Brings the cached catalog of each project to its current revision: kept
+   * when unchanged, updated from the changed charts' rows when cached at an
+   * older revision, and read whole otherwise. The revision is read before
+   * the rows, so rows newer than it are read again at the next change.
+   */
+  async #loadCatalogs(projects: ProjectSummary[]): Promise<Map<number, ProjectCatalog>> {
+    const states = await this.records.revisions(projects.map((project) => project.id));
+    const result = new Map<number, ProjectCatalog>();
+    const unread: { project: ProjectSummary; revision: number; updatedAt: Date }[] = [];
+
+    for (const project of projects) {
+      const revision = states.get(project.id)?.revision ?? 0;
+      const updatedAt = states.get(project.id)?.updatedAt ?? project.createdAt;
+      const cached = this.#catalogs.get(String(project.id));
+      if (cached && cached.revision === revision) {
+        result.set(project.id, cached);
+      } else if (cached && cached.revision < revision) {
+        const changed = await this.records.changedSince(project.id, cached.revision);
+        const entries = await this.records.entriesOf(project.id, changed);
+        result.set(project.id, updateCatalog(cached, revision, updatedAt, changed, entries));
+      } else {
+        unread.push({ project, revision, updatedAt });
+      }
+    }
+
+    if (unread.length > 0) {
+      const byProject = new Map<number, IndexEntry[]>();
+      for (const row of await this.records.entries(unread.map((item) => item.project.id))) {
+        const entries = byProject.get(row.projectId);
+        if (entries) entries.push(row.entry);
+        else byProject.set(row.projectId, [row.entry]);
+      }
+      for (const { project, revision, updatedAt } of unread) {
+        result.set(project.id, buildCatalog(revision, updatedAt, byProject.get(project.id) ?? []));
+      }
+    }
+    for (const [projectId, catalog] of result) this.#catalogs.set(String(projectId), catalog);
+    return result;
   }
 }

@@ -62,8 +62,9 @@ function toRecord(row: Row): ChartRecord {
 
 /**
  * Chart version rows and the per-project catalog revision. Every change to a
- * project's versions bumps the revision in the same transaction, which is what
- * invalidates cached index documents on every instance.
+ * project's versions bumps the revision in the same transaction and records
+ * which chart changed, which is what lets every instance update its cached
+ * index documents.
  */
 export class ChartRecords {
   constructor(private readonly prisma: Prisma) {}
@@ -105,6 +106,20 @@ export class ChartRecords {
     return rows.map((row) => ({ projectId: row.project_id, entry: JSON.parse(row.entry) as IndexEntry }));
   }
 
+  /** Index entries of the named charts of one project. */
+  async entriesOf(projectId: number, names: string[]): Promise<IndexEntry[]> {
+    if (names.length === 0) return [];
+    const rows = await this.prisma.$queryRaw<{ entry: string }[]>`
+      SELECT entry::text AS entry FROM chart_versions WHERE project_id = ${projectId} AND name = ANY(${names}::text[])`;
+    return rows.map((row) => JSON.parse(row.entry) as IndexEntry);
+  }
+
+  /** Names of the project's charts that changed after catalog revision `since`. */
+  async changedSince(projectId: number, since: number): Promise<string[]> {
+    const rows = await this.prisma.chartCatalogName.findMany({ where: { projectId, revision: { gt: since } }, select: { name: true } });
+    return rows.map((row) => row.name);
+  }
+
   /** Inserts or replaces a version and bumps the project's revision, atomically. */
   async save(input: ChartRecordInput): Promise<void> {
     const data = {
@@ -121,10 +136,11 @@ export class ChartRecords {
     const where = { projectId_name_version: { projectId: input.projectId, name: input.name, version: input.version } };
     await this.prisma.$transaction([
       this.prisma.chartVersion.upsert({ where, create: { projectId: input.projectId, name: input.name, version: input.version, ...data }, update: data }),
-      this.#bump(input.projectId),
+      this.#bump(input.projectId, input.name),
     ]);
   }
 
+  /** Records a version's provenance file; index entries do not change, so no chart name is stamped. */
   async setProvenance(id: number, projectId: number, digest: string, size: number): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.chartVersion.update({ where: { id }, data: { provDigest: digest, provSize: BigInt(size) } }),
@@ -140,7 +156,7 @@ export class ChartRecords {
   async delete(projectId: number, name: string, version: string): Promise<boolean> {
     const [deleted] = await this.prisma.$transaction([
       this.prisma.chartVersion.deleteMany({ where: { projectId, name, version } }),
-      this.#bump(projectId),
+      this.#bump(projectId, name),
     ]);
     return deleted.count > 0;
   }
@@ -155,11 +171,25 @@ export class ChartRecords {
     return new Map(rows.map((row) => [row.projectId, { revision: row.revision, updatedAt: row.updatedAt }]));
   }
 
-  #bump(projectId: number) {
-    return this.prisma.chartCatalog.upsert({
-      where: { projectId },
-      create: { projectId, revision: 1, updatedAt: new Date() },
-      update: { revision: { increment: 1 }, updatedAt: new Date() },
-    });
+  /**
+   * Increments the project's catalog revision and stamps the changed chart
+   * name, if any, with it. The catalog row stays locked until the transaction
+   * commits, so revisions commit in order and a reader at revision R finds
+   * every later change among the names stamped above R.
+   */
+  #bump(projectId: number, name?: string) {
+    if (name === undefined) {
+      return this.prisma.$executeRaw`
+        INSERT INTO chart_catalogs (project_id, revision, updated_at) VALUES (${projectId}, 1, now() AT TIME ZONE 'UTC')
+        ON CONFLICT (project_id) DO UPDATE SET revision = chart_catalogs.revision + 1, updated_at = now() AT TIME ZONE 'UTC'`;
+    }
+    return this.prisma.$executeRaw`
+      WITH bumped AS (
+        INSERT INTO chart_catalogs (project_id, revision, updated_at) VALUES (${projectId}, 1, now() AT TIME ZONE 'UTC')
+        ON CONFLICT (project_id) DO UPDATE SET revision = chart_catalogs.revision + 1, updated_at = now() AT TIME ZONE 'UTC'
+        RETURNING revision
+      )
+      INSERT INTO chart_catalog_names (project_id, name, revision) SELECT ${projectId}, ${name}, revision FROM bumped
+      ON CONFLICT (project_id, name) DO UPDATE SET revision = EXCLUDED.revision`;
   }
 }

@@ -30,32 +30,36 @@ function makeVariant(body: Buffer): IndexVariant {
   };
 }
 
+/** Wraps a document so each format is written and hashed once, when first requested. */
 export function cacheIndex(key: string, document: IndexDocument): CachedIndex {
-  const variants = { yaml: makeVariant(document.yaml), json: makeVariant(document.json) };
-  return { key, variant: (format) => variants[format] };
+  const variants: Partial<Record<IndexFormat, IndexVariant>> = {};
+  return {
+    key,
+    variant: (format) => (variants[format] ??= makeVariant(format === 'yaml' ? document.yaml() : document.json())),
+  };
 }
 
 /**
- * Built index documents, keyed by catalog (a project id, or the merged set a
- * caller may read). An entry is used only while its key (which includes the
- * catalog revisions) matches the database, so every instance stays correct
- * without invalidation messages. Holds at most `capacity` catalogs.
+ * A map that keeps the `capacity` most recently used values, each stored
+ * with the catalog state (`key`) it was built for. A value is returned only
+ * while its key matches the one asked for, so every instance stays correct
+ * without invalidation messages.
  */
-export class IndexCache {
-  readonly #entries = new Map<string, CachedIndex>();
+export class IndexCache<T extends { key: string } = CachedIndex> {
+  readonly #entries = new Map<string, T>();
 
   constructor(private readonly capacity = 256) {}
 
-  get(catalog: string, key: string): CachedIndex | undefined {
+  get(catalog: string, key?: string): T | undefined {
     const cached = this.#entries.get(catalog);
-    if (!cached || cached.key !== key) return undefined;
+    if (!cached || (key !== undefined && cached.key !== key)) return undefined;
     // Re-insert so the map's order tracks recent use.
     this.#entries.delete(catalog);
     this.#entries.set(catalog, cached);
     return cached;
   }
 
-  set(catalog: string, cached: CachedIndex): void {
+  set(catalog: string, cached: T): void {
     this.#entries.delete(catalog);
     this.#entries.set(catalog, cached);
     while (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value!);

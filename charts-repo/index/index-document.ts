@@ -11,44 +11,26 @@ export interface CatalogEntries {
   entries: IndexEntry[];
 }
 
-/** An index.yaml body in both of Helm's formats. */
+/** An index.yaml body in both of Helm's formats, each written when first read. */
 export interface IndexDocument {
-  yaml: Buffer;
-  json: Buffer;
+  yaml(): Buffer;
+  json(): Buffer;
 }
 
-interface NamedVersions {
+/** The part of an index document that lists one chart's versions, in both formats. */
+export interface ChartFragment {
+  /** Key under `entries`: the chart name, or `project/name` in a merged index. */
   key: string;
-  versions: IndexEntry[];
-  urlPrefix: string;
+  /** YAML lines of the key and its versions, ending in a newline. */
+  yaml: string;
+  /** JSON member `"key":[...]`. */
+  json: string;
 }
 
-/** Groups entries by chart name, charts sorted by key and versions newest first. */
-function groupEntries(catalogs: CatalogEntries[]): NamedVersions[] {
-  const groups = new Map<string, NamedVersions>();
-  for (const catalog of catalogs) {
-    for (const entry of catalog.entries) {
-      const key = `${catalog.prefix}${entry.name}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { key, versions: [], urlPrefix: catalog.prefix };
-        groups.set(key, group);
-      }
-      group.versions.push(entry);
-    }
-  }
-
-  const sorted = [...groups.values()].sort((left, right) => compareText(left.key, right.key));
-  for (const group of sorted) {
-    const parsed = new Map(group.versions.map((entry) => [entry, new SemVer(entry.version)]));
-    group.versions.sort((left, right) => compareNewestFirst(parsed.get(left)!, parsed.get(right)!));
-  }
-  return sorted;
-}
-
-function compareText(left: string, right: string): number {
-  if (left === right) return 0;
-  return left < right ? -1 : 1;
+/** Sorts versions newest first by SemVer precedence, as Helm sorts them after loading. */
+export function sortNewestFirst(entries: IndexEntry[]): IndexEntry[] {
+  const parsed = new Map(entries.map((entry) => [entry, new SemVer(entry.version)]));
+  return [...entries].sort((left, right) => compareNewestFirst(parsed.get(left)!, parsed.get(right)!));
 }
 
 function withUrl(entry: IndexEntry, urlPrefix: string): IndexEntry {
@@ -56,26 +38,56 @@ function withUrl(entry: IndexEntry, urlPrefix: string): IndexEntry {
 }
 
 /**
- * Writes index.yaml: `apiVersion: v1`, `entries` keyed by chart name (by
- * `project/name` in a merged index, where each entry keeps its plain `name`
- * because Helm drops entries whose name contains a `/`), and `generated`. The
- * same entries and time always give the same bytes.
+ * Writes one chart's versions, already sorted, under `prefix + name`. Each
+ * entry keeps its plain `name`, because Helm drops entries whose name
+ * contains a `/`; the URLs get the prefix, so a merged index served one
+ * level up still points at each project's files.
  */
+export function renderChart(name: string, versions: IndexEntry[], prefix: string): ChartFragment {
+  const key = `${prefix}${name}`;
+  const withUrls = versions.map((entry) => withUrl(entry, prefix));
+  const lines = [`  ${formatKey(key)}:`];
+  writeSequence(withUrls, '  ', lines);
+  lines.push('');
+  return { key, yaml: lines.join('\n'), json: `${JSON.stringify(key)}:${JSON.stringify(withUrls)}` };
+}
+
+function compareText(left: string, right: string): number {
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
+}
+
+/**
+ * Joins chart fragments into index.yaml: `apiVersion: v1`, `entries` sorted
+ * by key in byte order, and `generated`. The same fragments and time always
+ * give the same bytes.
+ */
+export function assembleIndex(fragments: ChartFragment[], generated: Date): IndexDocument {
+  const sorted = [...fragments].sort((left, right) => compareText(left.key, right.key));
+  const time = generated.toISOString();
+  return {
+    yaml() {
+      const entries = sorted.length === 0 ? 'entries: {}\n' : `entries:\n${sorted.map((fragment) => fragment.yaml).join('')}`;
+      return Buffer.from(`apiVersion: v1\n${entries}generated: ${quoteString(time)}\n`, 'utf8');
+    },
+    json() {
+      const entries = sorted.map((fragment) => fragment.json).join(',');
+      return Buffer.from(`{"apiVersion":"v1","entries":{${entries}},"generated":${JSON.stringify(time)}}`, 'utf8');
+    },
+  };
+}
+
+/** Writes a whole index from the entries of one or more catalogs. */
 export function renderIndex(catalogs: CatalogEntries[], generated: Date): IndexDocument {
-  const groups = groupEntries(catalogs);
-  const lines: string[] = ['apiVersion: v1'];
-  const jsonEntries: Record<string, IndexEntry[]> = {};
-
-  if (groups.length === 0) lines.push('entries: {}');
-  else lines.push('entries:');
-  for (const group of groups) {
-    const versions = group.versions.map((entry) => withUrl(entry, group.urlPrefix));
-    lines.push(`  ${formatKey(group.key)}:`);
-    writeSequence(versions, '  ', lines);
-    jsonEntries[group.key] = versions;
+  const fragments: ChartFragment[] = [];
+  for (const catalog of catalogs) {
+    const byName = new Map<string, IndexEntry[]>();
+    for (const entry of catalog.entries) {
+      const versions = byName.get(entry.name);
+      if (versions) versions.push(entry);
+      else byName.set(entry.name, [entry]);
+    }
+    for (const [name, versions] of byName) fragments.push(renderChart(name, sortNewestFirst(versions), catalog.prefix));
   }
-  lines.push(`generated: ${quoteString(generated.toISOString())}`, '');
-
-  const json = JSON.stringify({ apiVersion: 'v1', entries: jsonEntries, generated: generated.toISOString() });
-  return { yaml: Buffer.from(lines.join('\n'), 'utf8'), json: Buffer.from(json, 'utf8') };
+  return assembleIndex(fragments, generated);
 }

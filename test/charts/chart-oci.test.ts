@@ -7,7 +7,7 @@ import { loadChart } from '../../charts-repo/chart/load-chart.ts';
 import { buildHelmManifest, HELM_CHART_LAYER_MEDIA_TYPE } from '../../charts-repo/oci/helm-manifest.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 import { buildArchive, buildChart } from './support/build-chart.ts';
-import { loadHelmIndex } from './support/helm-index-rules.ts';
+import { loadWharfIndex } from './support/helm-index-rules.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/helm/charts');
 const SKIP_FIXTURES = existsSync(FIXTURES) ? false : `Helm fixtures not found at ${FIXTURES}`;
@@ -71,7 +71,7 @@ describe('charts over OCI', () => {
     assert.equal(response.status, 201, await response.text());
     assert.equal(response.headers.get('docker-content-digest'), digestOf(manifest));
 
-    const index = loadHelmIndex(Buffer.from(await (await fetch(`${wharf.url}/chartrepo/library/index.yaml`)).arrayBuffer()));
+    const index = loadWharfIndex(Buffer.from(await (await fetch(`${wharf.url}/chartrepo/library/index.yaml`)).arrayBuffer()));
     const entry = index.entries.pushed?.[0];
     assert.ok(entry, 'the pushed chart is not in index.yaml');
     assert.equal(entry.version, '1.2.3+build.5');

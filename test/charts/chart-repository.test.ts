@@ -8,7 +8,7 @@ import http from 'node:http';
 import YAML from 'yaml';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 import { buildChart } from './support/build-chart.ts';
-import { loadHelmIndex, resolveChartUrl } from './support/helm-index-rules.ts';
+import { loadWharfIndex, resolveChartUrl } from './support/helm-index-rules.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/helm/charts');
 const HAVE_FIXTURES = existsSync(FIXTURES);
@@ -69,7 +69,7 @@ describe('chart repository', () => {
     const response = await get(`${wharf.url}/chartrepo/library/index.yaml`);
     assert.equal(response.status, 200);
     assert.equal(response.headers['content-type'], 'application/x-yaml');
-    const index = loadHelmIndex(response.body);
+    const index = loadWharfIndex(response.body);
     assert.equal(index.format, 'yaml');
     assert.deepEqual(index.skipped, []);
 
@@ -149,7 +149,7 @@ describe('chart repository', () => {
       const response = await upload('order', buildChart('ordered', version));
       assert.equal(response.status, 201, `${version}: ${await response.text()}`);
     }
-    const index = loadHelmIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
+    const index = loadWharfIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
     const listed = index.entries.ordered!.map((entry) => entry.version);
     assert.deepEqual(listed, ['2.0.0-beta.1', '1.10.0', '1.9.0', '1.2.3+build.7', '1.0.0', '1.0.0-rc.1', '1.0.0-alpha.10', '1.0.0-alpha.2', '1.0.0-alpha', '0.9.0']);
 
@@ -165,7 +165,7 @@ describe('chart repository', () => {
   test('YAML 1.1 words stay strings', async () => {
     const chartYaml = 'apiVersion: v2\nname: words\nversion: 1.0.0\nappVersion: "yes"\ndescription: "null"\nannotations:\n  "on": "off"\n  category: "1.10"\n';
     assert.equal((await upload('order', buildChart('words', '1.0.0', { chartYaml }))).status, 201);
-    const index = loadHelmIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
+    const index = loadWharfIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
     const entry = index.entries.words![0]!;
     assert.equal(entry.appVersion, 'yes');
     assert.equal(entry.description, 'null');
@@ -180,11 +180,11 @@ describe('chart repository', () => {
   });
 
   test('JSON index passes the loader', async () => {
-    const yamlIndex = loadHelmIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
+    const yamlIndex = loadWharfIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
     for (const response of [await get(`${wharf.url}/chartrepo/order/index.json`), await get(`${wharf.url}/chartrepo/order/index.yaml`, { accept: 'application/json' })]) {
       assert.equal(response.status, 200);
       assert.equal(response.headers['content-type'], 'application/json');
-      const index = loadHelmIndex(response.body);
+      const index = loadWharfIndex(response.body);
       assert.equal(index.format, 'json');
       assert.deepEqual(index.skipped, []);
       assert.deepEqual(index.entries, yamlIndex.entries);
@@ -237,7 +237,7 @@ describe('chart repository', () => {
     const deleted = await fetch(`${wharf.url}/api/chartrepo/order/charts/ordered/0.9.0`, { method: 'DELETE', headers: { authorization: wharf.adminAuth } });
     assert.equal(deleted.status, 200);
     assert.deepEqual(await deleted.json(), { deleted: true });
-    const index = loadHelmIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
+    const index = loadWharfIndex((await get(`${wharf.url}/chartrepo/order/index.yaml`)).body);
     assert.ok(!index.entries.ordered!.some((entry) => entry.version === '0.9.0'));
     const download = await get(`${wharf.url}/chartrepo/order/charts/ordered-0.9.0.tgz`);
     assert.equal(download.status, 404);
@@ -268,7 +268,7 @@ describe('chart repository', () => {
   });
 
   test('merged index names entries by project', async () => {
-    const anonymous = loadHelmIndex((await get(`${wharf.url}/chartrepo/index.yaml`)).body);
+    const anonymous = loadWharfIndex((await get(`${wharf.url}/chartrepo/index.yaml`)).body);
     assert.deepEqual(anonymous.skipped, []);
     assert.ok(anonymous.entries['order/ordered']);
     assert.ok(!Object.keys(anonymous.entries).some((key) => key.startsWith('team/')), 'anonymous caller sees a private project');
@@ -278,7 +278,7 @@ describe('chart repository', () => {
     assert.equal(url, `${wharf.url}/chartrepo/order/charts/ordered-2.0.0-beta.1.tgz`);
     assert.equal((await get(url)).status, 200);
 
-    const admin = loadHelmIndex((await get(`${wharf.url}/chartrepo/index.yaml`, { authorization: wharf.adminAuth })).body);
+    const admin = loadWharfIndex((await get(`${wharf.url}/chartrepo/index.yaml`, { authorization: wharf.adminAuth })).body);
     assert.ok(Object.keys(admin.entries).some((key) => key.startsWith('team/')));
   });
 
@@ -292,7 +292,7 @@ describe('chart repository', () => {
     // An upper-case chart name is valid for Helm but not as an OCI repository, so the project holds only the chart.
     await wharf.services.projects.create('upper', { public: true });
     assert.equal((await upload('upper', buildChart('UpperCase', '1.0.0'))).status, 201);
-    const index = loadHelmIndex((await get(`${wharf.url}/chartrepo/upper/index.yaml`)).body);
+    const index = loadWharfIndex((await get(`${wharf.url}/chartrepo/upper/index.yaml`)).body);
     assert.equal(index.entries.UpperCase?.length, 1);
     await assert.rejects(wharf.services.projects.delete('upper'), /still holds 1 chart versions/);
   });

@@ -84,11 +84,6 @@ function checkVersion(entry: Record<string, unknown>, where: string, strict: boo
   checkType(entry.annotations, 'stringMap', `${where}.annotations`);
   checkType(entry.created, 'time', `${where}.created`);
   checkType(entry.digest, 'string', `${where}.digest`);
-  if (typeof entry.digest === 'string') {
-    // Helm 4 uses the digest as a cache key: hex of 32 bytes after an optional "algo:".
-    const hex = entry.digest.includes(':') ? entry.digest.split(':')[1]! : entry.digest;
-    if (!/^[0-9a-f]{64}$/.test(hex)) fail(`${where}.digest is not the hex of a SHA-256`);
-  }
   for (const [index, maintainer] of ((entry.maintainers as unknown[]) ?? []).entries()) {
     if (maintainer === null) continue;
     if (!isRecord(maintainer)) fail(`${where}.maintainers[${index}] must be a mapping`);
@@ -159,4 +154,23 @@ export function resolveChartUrl(repositoryUrl: string, chartUrl: string): string
   const resolved = new URL(chartUrl, base);
   if (base.search) resolved.search = base.search;
   return resolved.toString();
+}
+
+/**
+ * Loads an index that Wharf served: it must pass Helm's loader with no entry
+ * skipped, and every digest must be what Helm 4 needs to download the chart
+ * (the hex of a SHA-256, which it uses as its cache key; the loader itself
+ * does not check digests).
+ */
+export function loadWharfIndex(body: Buffer): LoadedIndex {
+  const index = loadHelmIndex(body);
+  if (index.skipped.length > 0) throw new Error(`helm would skip entries: ${index.skipped.join('; ')}`);
+  for (const [chart, versions] of Object.entries(index.entries)) {
+    for (const entry of versions) {
+      if (!/^[0-9a-f]{64}$/.test(String(entry.digest))) {
+        throw new Error(`entries.${chart} version ${String(entry.version)}: digest ${String(entry.digest)} is not the hex of a SHA-256`);
+      }
+    }
+  }
+  return index;
 }
