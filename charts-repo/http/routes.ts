@@ -93,13 +93,15 @@ export async function registerChartRoutes(app: FastifyInstance, services: Servic
 
   app.get<{ Params: FileParams }>('/chartrepo/:project/charts/:file', async (request, reply) => {
     const { project, file } = request.params;
-    await authorize(request, reply, project, 'read');
+    const caller = await authorize(request, reply, project, 'read');
     const download = await charts.openFile(project, file);
     reply.header('content-length', String(download.size)).type(download.contentType);
     if (request.method === 'HEAD') {
       download.stream.destroy();
       return reply.send();
     }
+    // Aggregated like image pulls, so an install storm costs one row per caller and chart.
+    services.audit.recordPull({ ...actorOf(caller), clientIp: request.ip, action: 'pull', resource: `chart:${project}/${file}`, project });
     return reply.send(download.stream);
   });
 
