@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { type Caller, ANONYMOUS, InvalidCredentialsError, TooManyAttemptsError } from '../access/caller.ts';
 import type { Services } from '../app/services.ts';
+import { type CatalogReaders, createCatalogReaders } from '../catalog/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
 /** What every resolver of one GraphQL request receives. */
@@ -10,6 +11,8 @@ export interface GraphqlContext {
   caller: Caller;
   /** Client address, for the audit log. */
   clientIp: string;
+  /** Batched reads of repositories, artifacts, charts and search. */
+  catalog: CatalogReaders;
   loaders: Loaders;
 }
 
@@ -36,7 +39,8 @@ export async function resolveSessionCaller(_services: Services, _request: Fastif
  */
 export async function createContext(services: Services, request: FastifyRequest): Promise<GraphqlContext> {
   const caller = await resolveCaller(services, request);
-  return { services, caller, clientIp: request.ip, loaders: createLoaders(services, caller) };
+  const catalog = createCatalogReaders(services.db.prisma);
+  return { services, caller, clientIp: request.ip, catalog, loaders: createLoaders(services, caller, catalog) };
 }
 
 async function resolveCaller(services: Services, request: FastifyRequest): Promise<Caller> {

@@ -3,10 +3,12 @@ import type { Caller } from '../access/caller.ts';
 import type { ProjectRole } from '../access/permissions.ts';
 import { isProjectRole } from '../access/permissions.ts';
 import type { Services } from '../app/services.ts';
+import type { CatalogReaders } from '../catalog/index.ts';
 import type { MemberRecord } from '../members/member-service.ts';
 import type { ProjectSummary } from '../projects/project-service.ts';
 import type { RobotRecord } from '../robots/robot-service.ts';
 import type { UserRecord } from '../users/user-service.ts';
+import { type CatalogLoaders, createCatalogLoaders } from './catalog-loaders.ts';
 
 /**
  * Batched lookups for one request, so that a page of projects with their
@@ -21,10 +23,14 @@ export interface Loaders {
   callerRole: DataLoader<number, ProjectRole | undefined>;
   membersByProject: DataLoader<number, MemberRecord[]>;
   robotsByProject: DataLoader<number, RobotRecord[]>;
+  /** Repositories, artifacts, tags, charts and figures (catalog-loaders.ts). */
+  catalog: CatalogLoaders;
 }
 
-export function createLoaders(services: Services, caller: Caller): Loaders {
+export function createLoaders(services: Services, caller: Caller, catalog: CatalogReaders): Loaders {
   return {
+    catalog: createCatalogLoaders(catalog, services.db.prisma),
+
     projectById: new DataLoader(async (ids) => {
       const projects = await services.projects.getMany(ids);
       const byId = new Map(projects.map((project) => [project.id, project]));

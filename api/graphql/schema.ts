@@ -4,16 +4,39 @@ import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccessTokenResolver } from './resolvers/access-token-resolver.ts';
+import { ArtifactResolver, TagResolver } from './resolvers/artifact-resolver.ts';
+import { ChartResolver, ChartVersionResolver } from './resolvers/chart-resolver.ts';
 import { AuditResolver } from './resolvers/audit-resolver.ts';
+import { GcResolver } from './resolvers/gc-resolver.ts';
 import { MemberResolver } from './resolvers/member-resolver.ts';
+import { ProjectCatalogResolver } from './resolvers/project-catalog-resolver.ts';
 import { ProjectResolver } from './resolvers/project-resolver.ts';
+import { QuotaResolver } from './resolvers/quota-resolver.ts';
+import { RepositoryResolver } from './resolvers/repository-resolver.ts';
 import { RobotResolver } from './resolvers/robot-resolver.ts';
+import { SearchResolver } from './resolvers/search-resolver.ts';
 import { UserResolver } from './resolvers/user-resolver.ts';
 
 /** Builds the executable schema from the resolver classes. */
 export async function buildGraphqlSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [UserResolver, AccessTokenResolver, ProjectResolver, MemberResolver, RobotResolver, AuditResolver],
+    resolvers: [
+      UserResolver,
+      AccessTokenResolver,
+      ProjectResolver,
+      MemberResolver,
+      RobotResolver,
+      AuditResolver,
+      QuotaResolver,
+      GcResolver,
+      ProjectCatalogResolver,
+      RepositoryResolver,
+      ArtifactResolver,
+      TagResolver,
+      ChartResolver,
+      ChartVersionResolver,
+      SearchResolver,
+    ],
     // Inputs are checked by the services, so type-graphql needs no class-validator.
     validate: false,
   });

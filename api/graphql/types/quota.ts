@@ -1,0 +1,11 @@
+import { SafeIntResolver } from 'graphql-scalars';
+import { Field, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: "A project's storage limit and usage in bytes." })
+export class QuotaUsage {
+  @Field(() => SafeIntResolver, { description: 'Limit in bytes; -1 when unlimited.' })
+  limit!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Bytes of the distinct blobs and manifests the project holds.' })
+  used!: number;
+}
