@@ -6,6 +6,6 @@ export class QuotaUsage {
   @Field(() => SafeIntResolver, { description: 'Limit in bytes; -1 when unlimited.' })
   limit!: number;
 
-  @Field(() => SafeIntResolver, { description: 'Bytes of the distinct blobs and manifests the project holds.' })
+  @Field(() => SafeIntResolver, { description: 'Bytes of the distinct blobs, manifests and chart files the project stores, each digest once.' })
   used!: number;
 }
