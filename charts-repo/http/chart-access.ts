@@ -26,10 +26,17 @@ function challenge(reply: FastifyReply): void {
   reply.header('www-authenticate', 'Basic realm="Wharf chart repository"');
 }
 
-/** Resolves the caller from HTTP Basic or Bearer credentials; wrong credentials raise UNAUTHORIZED. */
+/**
+ * Resolves the caller from HTTP Basic or Bearer credentials; wrong credentials
+ * raise UNAUTHORIZED. A registry token from /service/token is refused too: it
+ * carries repository scopes only, and honouring it here would turn a token for
+ * pulling one repository into its owner's full rights over every chart.
+ */
 export async function identifyChartCaller(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<Caller> {
   try {
-    return await services.callers.resolve(request.headers.authorization, request.ip);
+    const caller = await services.callers.resolve(request.headers.authorization, request.ip);
+    if (caller.credential === 'registry-token') throw new InvalidCredentialsError('registry tokens are for /v2/ only');
+    return caller;
   } catch (error) {
     if (error instanceof TooManyAttemptsError) {
       reply.header('retry-after', String(error.retryAfterSeconds));
