@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProjectRole } from '../../api/access/permissions.ts';
+import { pushImage } from '../identity/http.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 import { basic, errorCode, graphql } from './graphql-client.ts';
 
@@ -111,6 +112,46 @@ describe('GraphQL projects, members and robots', () => {
 
     const privateAgain = await graphql(wharf, mutation, { input: { name: 'secret', public: false } }, wharf.adminAuth);
     assert.equal(privateAgain.data?.updateProject.public, false);
+  });
+
+  test('project names follow Harbor rules', async () => {
+    const mutation = 'mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }';
+    for (const name of ['a'.repeat(255), 'a.b_c-d', '0team']) {
+      const created = await graphql(wharf, mutation, { input: { name } }, auth.outsider);
+      assert.equal(created.errors, undefined, name);
+      assert.equal(created.data?.createProject.name, name);
+    }
+    for (const name of ['a'.repeat(256), '', 'Team', '-team', 'team-', 'a..b', 'a/b', 'ünï']) {
+      assert.equal(errorCode(await graphql(wharf, mutation, { input: { name } }, auth.outsider)), 'BAD_USER_INPUT', name);
+    }
+  });
+
+  test('deleteProject refused while it holds artifacts', async () => {
+    await wharf.services.projects.create('busy', { public: false });
+    await pushImage(wharf.url, wharf.adminAuth, 'busy/app', '1.0');
+    const response = await graphql(wharf, 'mutation { deleteProject(name: "busy") }', {}, wharf.adminAuth);
+    assert.equal(errorCode(response), 'CONFLICT');
+    assert.match(response.errors?.[0]?.message ?? '', /still holds artifacts in 1 repositories; delete them first/);
+    assert.ok(await wharf.services.projects.findByName('busy'));
+  });
+
+  test('robot sees only granted projects', async () => {
+    await wharf.services.projects.create('robot-view', { public: false });
+    await wharf.services.projects.create('robot-hidden', { public: false });
+    const { robot, secret } = await wharf.services.robots.create({ name: 'viewer', grants: [{ project: 'robot-view', actions: ['chart:read'] }] });
+    const asRobot = basic(robot.name, secret);
+
+    const listed = await graphql(wharf, '{ projects { totalCount edges { node { name myPermissions } } } }', {}, asRobot);
+    assert.equal(listed.errors, undefined);
+    assert.deepEqual(listed.data?.projects.edges, [
+      { node: { name: 'library', myPermissions: ['chart:read', 'project:read', 'quota:read', 'repository:pull', 'scan:read'] } },
+      { node: { name: 'robot-view', myPermissions: ['chart:read', 'project:read'] } },
+    ]);
+    assert.equal(listed.data?.projects.totalCount, 2);
+    assert.equal(errorCode(await graphql(wharf, '{ project(name: "robot-hidden") { name } }', {}, asRobot)), 'NOT_FOUND');
+    assert.equal(errorCode(await graphql(wharf, 'mutation { createProject(input: { name: "by-robot" }) { name } }', {}, asRobot)), 'FORBIDDEN');
+    assert.equal(errorCode(await graphql(wharf, '{ users { totalCount } }', {}, asRobot)), 'FORBIDDEN');
+    await wharf.services.robots.delete(robot.id);
   });
 
   test('deleteProject needs project:delete', async () => {
