@@ -47,6 +47,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
     }, UPLOAD_EXPIRY_INTERVAL_MS);
     timer.unref();
     stopSchedules = startSchedules(services, logger);
+    services.scan.worker.start();
 
     const listening = (await app.listen({ port: config.port, host: config.host })).replace('0.0.0.0', '127.0.0.1');
     if (!config.externalUrlConfigured) config.externalUrl = listening.replace('127.0.0.1', 'localhost');
@@ -61,6 +62,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
       async stop() {
         clearInterval(timer);
         stopSchedules();
+        await services.scan.worker.stop();
         await app.close();
         await services.audit.flush();
         if (cliToken) await removeServerFile(config.dataDir);
@@ -70,6 +72,7 @@ export async function startWharf(config: Config, logger: Logger): Promise<WharfI
   } catch (error) {
     clearInterval(timer);
     stopSchedules();
+    await services.scan.worker.stop();
     await app.close().catch(() => {});
     await db.close().catch(() => {});
     throw error;

@@ -19,6 +19,7 @@ import { ProjectService } from '../projects/project-service.ts';
 import { CatalogService } from '../repositories/catalog-service.ts';
 import { RepositoryService } from '../repositories/repository-service.ts';
 import { RobotService } from '../robots/robot-service.ts';
+import { ScanServices } from '../scan/scan-services.ts';
 import type { StorageDriver } from '../storage/driver.ts';
 import { TagService } from '../tags/tag-service.ts';
 import { SigningKeys } from '../token/signing-keys.ts';
@@ -54,6 +55,8 @@ export interface Services {
   gc: GcService;
   retention: RetentionService;
   catalog: CatalogService;
+  /** Vulnerability scanning: advisories, job queue and worker, reports, pull policy. */
+  scan: ScanServices;
   /** Helm chart repository (charts-repo/). */
   charts: ChartServices['charts'];
   chartIndex: ChartServices['chartIndex'];
@@ -105,6 +108,14 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     referrers: new ReferrersService(prisma),
     tags: new TagService(prisma),
     catalog: new CatalogService(prisma),
+    scan: new ScanServices({ prisma, storage, blobs, manifests, logger }),
+  };
+  // Storage jobs delete artifacts on no caller's behalf; the audit log names the job.
+  core.retention.onArtifactDeleted = ({ projectId, repository, digest, tags }) => {
+    void audit.record({ actor: 'retention', actorKind: 'system', action: 'delete', resource: `${repository}@${digest}`, projectId, detail: { tags } });
+  };
+  core.gc.onArtifactDeleted = ({ projectId, repository, digest }) => {
+    void audit.record({ actor: 'gc', actorKind: 'system', action: 'delete', resource: `${repository}@${digest}`, projectId, detail: { untagged: true } });
   };
   return { ...core, ...createChartServices(core) };
 }

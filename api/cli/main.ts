@@ -29,7 +29,7 @@ async function runLocal(args: string[]): Promise<CommandResult> {
     const services = createServices(config, db, openStorage(config.storageUrl), logger);
     const { generatedAdminPassword } = await bootstrapData(services);
     if (generatedAdminPassword) process.stderr.write(`Wharf created user "admin" with password: ${generatedAdminPassword}\n`);
-    return await runCommand(args, services);
+    return await runCommand(args, services, (line) => process.stderr.write(line));
   } finally {
     await db.close();
   }

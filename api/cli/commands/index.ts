@@ -1,6 +1,7 @@
 import type { Services } from '../../app/services.ts';
 import { WharfError } from '../../errors/catalog.ts';
 import { VERSION } from '../../version.ts';
+import { runScan, runVulndb } from './scan-commands.ts';
 import { runGc, runImmutable, runQuota, runRetention } from './storage-commands.ts';
 
 /** What a command prints and its exit status. */
@@ -28,6 +29,11 @@ commands:
   retention list|remove|run PROJECT [ID] [--dry-run]
   immutable add PROJECT [--repo PATTERN] [--tag PATTERN] [--exclude-repo] [--exclude-tag]
   immutable list|remove PROJECT [ID]
+  vulndb import FILE_OR_DIR       load OSV advisories (JSON files, folders, osv.dev zips)
+  vulndb status                   print the advisory database version and scan jobs
+  scan PROJECT/REPOSITORY:TAG [--timeout SECONDS]
+                                  scan an image (each platform of an index), wait,
+                                  and print the findings (timeout default 600)
 `;
 
 function ok(output: string): CommandResult {
@@ -69,7 +75,7 @@ export function runStaticCommand(args: string[]): CommandResult | undefined {
  * Runs a command against the services of this process. The server runs the same
  * function for a CLI that forwards its arguments (see ./remote.ts).
  */
-export async function runCommand(args: string[], services: Services): Promise<CommandResult> {
+export async function runCommand(args: string[], services: Services, progress: (line: string) => void = () => {}): Promise<CommandResult> {
   const fixed = runStaticCommand(args);
   if (fixed) return fixed;
 
@@ -86,6 +92,10 @@ export async function runCommand(args: string[], services: Services): Promise<Co
         return await runRetention(rest, services);
       case 'immutable':
         return await runImmutable(rest, services);
+      case 'vulndb':
+        return await runVulndb(rest, services, progress);
+      case 'scan':
+        return await runScan(rest, services);
       default:
         return usageError(`unknown command "${command}"`);
     }
