@@ -60,7 +60,7 @@ export async function registerChartRoutes(app: FastifyInstance, services: Servic
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxArchiveBytes }, (_request, body, done) => done(null, body));
   await app.register(multipart, { limits: { fileSize: maxArchiveBytes, files: 2, fieldSize: MAX_PROVENANCE_BYTES } });
-  app.setErrorHandler((error, request, reply) => sendChartError(error, request, reply));
+  app.setErrorHandler((error, request, reply) => sendChartError(error, request, reply, maxArchiveBytes));
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply, project: string, action: 'read' | 'upload' | 'delete'): Promise<Caller> => {
     request.repository = project;
