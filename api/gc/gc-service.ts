@@ -58,6 +58,9 @@ const UNREFERENCED = `
  * holds exactly the blobs the database knows.
  */
 export class GcService {
+  /** Called after each untagged artifact a run deleted, for the audit log. */
+  onArtifactDeleted: (deleted: { projectId: number; repository: string; digest: string }) => void = () => {};
+
   constructor(
     private readonly prisma: Prisma,
     private readonly storage: StorageDriver,
@@ -138,7 +141,9 @@ export class GcService {
     let deleted = 0;
     for (const row of rows) {
       const repository = { id: row.repository_id, name: row.name, projectId: row.project_id };
-      if (await this.manifests.deleteArtifact(repository, row.digest)) deleted += 1;
+      if (!(await this.manifests.deleteArtifact(repository, row.digest))) continue;
+      deleted += 1;
+      this.onArtifactDeleted({ projectId: row.project_id, repository: row.name, digest: row.digest });
     }
     return deleted;
   }

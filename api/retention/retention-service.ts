@@ -53,6 +53,9 @@ function isKind(kind: string): kind is RetentionKind {
  * tags is retained, unless one of them is immutable.
  */
 export class RetentionService {
+  /** Called after each artifact a run deleted, for the audit log. */
+  onArtifactDeleted: (deleted: { projectId: number; repository: string; digest: string; tags: string[] }) => void = () => {};
+
   constructor(
     private readonly prisma: Prisma,
     private readonly manifests: ManifestService,
@@ -143,8 +146,11 @@ export class RetentionService {
         continue;
       }
 
-      result.deleted.push({ repository: first.repository, digest: first.digest, tags: artifactTags.map((tag) => tag.tag).sort() });
-      if (!dryRun) await this.manifests.deleteArtifact(repository, first.digest);
+      const deleted = { repository: first.repository, digest: first.digest, tags: artifactTags.map((tag) => tag.tag).sort() };
+      result.deleted.push(deleted);
+      if (dryRun) continue;
+      await this.manifests.deleteArtifact(repository, first.digest);
+      this.onArtifactDeleted({ projectId, ...deleted });
     }
   }
 }

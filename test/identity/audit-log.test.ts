@@ -99,7 +99,8 @@ describe('audit log', () => {
     assert.ok(responses.every((response) => response.status === 200));
 
     const pulls = (await events({ project: 'audited' })).filter((event) => event.action === 'pull' && addresses.some((address) => event.clientIp?.endsWith(address)));
-    assert.equal(pulls.length, addresses.length, 'one row per address');
+    // A timed flush may fall between the requests and split an address over two rows; the counts must still add up.
+    assert.ok(pulls.length >= addresses.length && pulls.length < 30, `${pulls.length} rows`);
     assert.equal(pulls.reduce((sum, event) => sum + event.count, 0), 30);
   });
 
@@ -153,6 +154,31 @@ describe('audit log', () => {
     const later = new Date(Date.now() + 60_000).toISOString();
     assert.deepEqual(await events({ project: 'audited', from: later }), []);
     assert.deepEqual(await events({ project: 'audited', to: new Date(startedAt.getTime() - 60_000).toISOString() }), []);
+  });
+
+  test('storage jobs record their deletions', async () => {
+    const project = await wharf.services.projects.get('audited');
+    const old = await pushImage(wharf.url, developer, 'audited/jobs', 'old');
+    await pushImage(wharf.url, developer, 'audited/jobs', 'new');
+    await wharf.services.db.prisma.tag.updateMany({ where: { name: 'old', repository: { name: 'audited/jobs' } }, data: { pushedAt: new Date(Date.now() - 60_000) } });
+    await wharf.services.retention.addRule(project.id, { repositoryPattern: 'jobs', tagPattern: '**', kind: 'latestPushed', value: 1 });
+    assert.equal((await wharf.services.retention.run('audited', false)).deleted.length, 1);
+
+    const untagged = await pushImage(wharf.url, developer, 'audited/untagged', 'gone');
+    const untag = await send(wharf.url, { method: 'DELETE', path: '/v2/audited/untagged/manifests/gone', headers: { authorization: maintainer } });
+    assert.equal(untag.status, 202, untag.body);
+    const report = await wharf.services.gc.run({ dryRun: false, deleteUntagged: true, graceSeconds: 0, trigger: 'test' });
+    assert.ok(report, 'gc ran');
+
+    const found = await events({ project: 'audited' });
+    const retention = found.find((event) => event.actor === 'retention');
+    assert.deepEqual(retention && { kind: retention.actorKind, action: retention.action, resource: retention.resource }, {
+      kind: 'system',
+      action: 'delete',
+      resource: `audited/jobs@${old.digest}`,
+    });
+    const gc = found.find((event) => event.actor === 'gc' && event.resource === `audited/untagged@${untagged.digest}`);
+    assert.equal(gc?.action, 'delete');
   });
 
   test('failed pull write is logged with its count', async () => {
