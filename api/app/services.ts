@@ -117,12 +117,5 @@ export function createServices(config: Config, db: Database, storage: StorageDri
   core.gc.onArtifactDeleted = ({ projectId, repository, digest }) => {
     void audit.record({ actor: 'gc', actorKind: 'system', action: 'delete', resource: `${repository}@${digest}`, projectId, detail: { untagged: true } });
   };
-  // Storage jobs delete artifacts on no caller's behalf; the audit log names the job.
-  core.retention.onArtifactDeleted = ({ projectId, repository, digest, tags }) => {
-    void audit.record({ actor: 'retention', actorKind: 'system', action: 'delete', resource: `${repository}@${digest}`, projectId, detail: { tags } });
-  };
-  core.gc.onArtifactDeleted = ({ projectId, repository, digest }) => {
-    void audit.record({ actor: 'gc', actorKind: 'system', action: 'delete', resource: `${repository}@${digest}`, projectId, detail: { untagged: true } });
-  };
   return { ...core, ...createChartServices(core) };
 }
