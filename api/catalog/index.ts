@@ -2,6 +2,7 @@ import type { Prisma } from '../db/client.ts';
 import { ArtifactReader } from './artifact-reader.ts';
 import { ChartReader } from './chart-reader.ts';
 import { RepositoryReader } from './repository-reader.ts';
+import { ScanSummaryReader } from './scan-summary-reader.ts';
 import { SearchReader } from './search-reader.ts';
 
 /**
@@ -14,6 +15,7 @@ export interface CatalogReaders {
   artifacts: ArtifactReader;
   charts: ChartReader;
   search: SearchReader;
+  scans: ScanSummaryReader;
 }
 
 export function createCatalogReaders(prisma: Prisma): CatalogReaders {
@@ -22,5 +24,6 @@ export function createCatalogReaders(prisma: Prisma): CatalogReaders {
     artifacts: new ArtifactReader(prisma),
     charts: new ChartReader(prisma),
     search: new SearchReader(prisma),
+    scans: new ScanSummaryReader(prisma),
   };
 }

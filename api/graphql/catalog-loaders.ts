@@ -6,22 +6,14 @@ import type { ChartRow, ChartVersionRow } from '../catalog/chart-reader.ts';
 import type { CatalogReaders } from '../catalog/index.ts';
 import type { RepositoryRow, RepositoryStats } from '../catalog/repository-reader.ts';
 import type { Prisma } from '../db/client.ts';
+import type { ArtifactLabelRecord, LabelService } from '../labels/label-service.ts';
 import type { Selector } from '../retention/selectors.ts';
+import type { ScanSummaryRecord } from '../catalog/scan-summary-reader.ts';
 
 export interface ArtifactPageKey extends ArtifactPageOptions {
   repositoryId: number;
 }
 
-export interface ScanSummaryRecord {
-  status: 'NOT_SCANNED';
-  scannedAt: null;
-  critical: null;
-  high: null;
-  medium: null;
-  low: null;
-  other: null;
-  total: null;
-}
 
 export interface ImmutableRule {
   repository: Selector;
@@ -50,6 +42,7 @@ export interface CatalogLoaders {
   referencesByArtifact: DataLoader<number, ReferenceRow[]>;
   immutableRulesByProject: DataLoader<number, ImmutableRule[]>;
   scanSummary: DataLoader<number, ScanSummaryRecord>;
+  labelsByArtifact: DataLoader<number, ArtifactLabelRecord[]>;
   quotaByProject: DataLoader<number, { limit: number; used: number } | undefined>;
   chart: DataLoader<ChartKey, ChartRow | undefined, string>;
   chartVersions: DataLoader<ChartKey, ChartVersionRow[], string>;
@@ -57,16 +50,6 @@ export interface CatalogLoaders {
   chartDetails: DataLoader<number, ChartDetails | undefined>;
 }
 
-const NOT_SCANNED: ScanSummaryRecord = {
-  status: 'NOT_SCANNED',
-  scannedAt: null,
-  critical: null,
-  high: null,
-  medium: null,
-  low: null,
-  other: null,
-  total: null,
-};
 
 function byKey<Row, Key>(rows: Row[], keyOf: (row: Row) => Key): Map<Key, Row> {
   return new Map(rows.map((row) => [keyOf(row), row]));
@@ -108,7 +91,7 @@ async function loadArtifactCounts(readers: CatalogReaders, keys: readonly { repo
   return keys.map((key) => counts.get(`${key.repositoryId}:${key.kind ?? ''}`) ?? 0);
 }
 
-export function createCatalogLoaders(readers: CatalogReaders, prisma: Prisma): CatalogLoaders {
+export function createCatalogLoaders(readers: CatalogReaders, labels: LabelService, prisma: Prisma): CatalogLoaders {
   return {
     repositoryById: new DataLoader(async (ids) => {
       const rows = byKey(await readers.repositories.getMany(ids), (row) => row.id);
@@ -167,8 +150,14 @@ export function createCatalogLoaders(readers: CatalogReaders, prisma: Prisma): C
         })),
       );
     }),
-    // TODO: read stored scan results once the scanner keeps them in the database; until then no artifact has been scanned.
-    scanSummary: new DataLoader(async (ids) => ids.map(() => NOT_SCANNED)),
+    scanSummary: new DataLoader(async (ids) => {
+      const summaries = await readers.scans.summariesOf(ids);
+      return ids.map((id) => summaries.get(id)!);
+    }),
+    labelsByArtifact: new DataLoader(async (ids) => {
+      const rows = groupBy(await labels.labelsOf(ids), (row) => row.artifactId);
+      return ids.map((id) => rows.get(id) ?? []);
+    }),
     quotaByProject: new DataLoader(async (projectIds) => {
       const projects = await prisma.project.findMany({ where: { id: { in: [...projectIds] } }, select: { id: true, storageLimit: true, storageUsed: true } });
       const rows = byKey(projects, (project) => project.id);

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { type Caller, ANONYMOUS, InvalidCredentialsError, TooManyAttemptsError } from '../access/caller.ts';
 import type { Services } from '../app/services.ts';
 import { type CatalogReaders, createCatalogReaders } from '../catalog/index.ts';
+import { LabelService } from '../labels/label-service.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
 /** What every resolver of one GraphQL request receives. */
@@ -13,6 +14,7 @@ export interface GraphqlContext {
   clientIp: string;
   /** Batched reads of repositories, artifacts, charts and search. */
   catalog: CatalogReaders;
+  labels: LabelService;
   loaders: Loaders;
 }
 
@@ -40,7 +42,9 @@ export async function resolveSessionCaller(_services: Services, _request: Fastif
 export async function createContext(services: Services, request: FastifyRequest): Promise<GraphqlContext> {
   const caller = await resolveCaller(services, request);
   const catalog = createCatalogReaders(services.db.prisma);
-  return { services, caller, clientIp: request.ip, catalog, loaders: createLoaders(services, caller, catalog) };
+  // NOTE: labels are only managed through GraphQL, so the service is made here rather than in api/app/services.ts.
+  const labels = new LabelService(services.db.prisma);
+  return { services, caller, clientIp: request.ip, catalog, labels, loaders: createLoaders(services, caller, catalog, labels) };
 }
 
 async function resolveCaller(services: Services, request: FastifyRequest): Promise<Caller> {

@@ -4,6 +4,7 @@ import type { ProjectRole } from '../access/permissions.ts';
 import { isProjectRole } from '../access/permissions.ts';
 import type { Services } from '../app/services.ts';
 import type { CatalogReaders } from '../catalog/index.ts';
+import type { LabelService } from '../labels/label-service.ts';
 import type { MemberRecord } from '../members/member-service.ts';
 import type { ProjectSummary } from '../projects/project-service.ts';
 import type { RobotRecord } from '../robots/robot-service.ts';
@@ -27,9 +28,9 @@ export interface Loaders {
   catalog: CatalogLoaders;
 }
 
-export function createLoaders(services: Services, caller: Caller, catalog: CatalogReaders): Loaders {
+export function createLoaders(services: Services, caller: Caller, catalog: CatalogReaders, labels: LabelService): Loaders {
   return {
-    catalog: createCatalogLoaders(catalog, services.db.prisma),
+    catalog: createCatalogLoaders(catalog, labels, services.db.prisma),
 
     projectById: new DataLoader(async (ids) => {
       const projects = await services.projects.getMany(ids);

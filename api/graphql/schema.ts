@@ -5,6 +5,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { AccessTokenResolver } from './resolvers/access-token-resolver.ts';
 import { ArtifactResolver, TagResolver } from './resolvers/artifact-resolver.ts';
+import { CatalogMutationResolver } from './resolvers/catalog-mutation-resolver.ts';
 import { ChartResolver, ChartVersionResolver } from './resolvers/chart-resolver.ts';
 import { AuditResolver } from './resolvers/audit-resolver.ts';
 import { GcResolver } from './resolvers/gc-resolver.ts';
@@ -14,6 +15,7 @@ import { ProjectResolver } from './resolvers/project-resolver.ts';
 import { QuotaResolver } from './resolvers/quota-resolver.ts';
 import { RepositoryResolver } from './resolvers/repository-resolver.ts';
 import { RobotResolver } from './resolvers/robot-resolver.ts';
+import { ArtifactScanResolver, ScanResolver } from './resolvers/scan-resolver.ts';
 import { SearchResolver } from './resolvers/search-resolver.ts';
 import { UserResolver } from './resolvers/user-resolver.ts';
 
@@ -36,6 +38,9 @@ export async function buildGraphqlSchema(): Promise<GraphQLSchema> {
       ChartResolver,
       ChartVersionResolver,
       SearchResolver,
+      ScanResolver,
+      ArtifactScanResolver,
+      CatalogMutationResolver,
     ],
     // Inputs are checked by the services, so type-graphql needs no class-validator.
     validate: false,

@@ -6,10 +6,11 @@ import { looksLikeDigest } from '../../digest/digest.ts';
 import { WharfError } from '../../errors/catalog.ts';
 import { repositoryPath, selects } from '../../retention/selectors.ts';
 import { canInProject, loadReadableRepository } from '../catalog-access.ts';
-import type { ScanSummaryRecord } from '../catalog-loaders.ts';
+import type { ScanSummaryRecord } from '../../catalog/scan-summary-reader.ts';
+import type { ArtifactLabelRecord } from '../../labels/label-service.ts';
 import type { GraphqlContext } from '../context.ts';
 import type { Connection } from '../pagination.ts';
-import { Artifact, ArtifactConnection, Layer, Platform, ScanSummary, Tag } from '../types/artifact.ts';
+import { Artifact, ArtifactConnection, Label, Layer, Platform, ScanSummary, Tag } from '../types/artifact.ts';
 import { ArtifactKindEnum, ArtifactSortEnum } from '../types/catalog-enums.ts';
 import { Repository } from '../types/repository.ts';
 import { listArtifacts } from './repository-resolver.ts';
@@ -118,6 +119,11 @@ export class ArtifactResolver {
   async subject(@Root() artifact: ArtifactRow, @Ctx() context: GraphqlContext): Promise<ArtifactRow | null> {
     if (artifact.subjectDigest === null) return null;
     return (await context.loaders.catalog.artifactByDigest.load({ repositoryId: artifact.repositoryId, digest: artifact.subjectDigest })) ?? null;
+  }
+
+  @FieldResolver(() => [Label], { description: 'Project labels attached to the artifact, by name.' })
+  async labels(@Root() artifact: ArtifactRow, @Ctx() context: GraphqlContext): Promise<ArtifactLabelRecord[]> {
+    return context.loaders.catalog.labelsByArtifact.load(artifact.id);
   }
 
   @FieldResolver(() => ScanSummary, { nullable: true, description: 'Summary of the latest vulnerability scan; null without scan:read.' })

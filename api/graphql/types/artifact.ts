@@ -119,3 +119,12 @@ export class ScanSummary {
   @Field(() => Int, { nullable: true })
   total!: number | null;
 }
+
+@ObjectType({ description: 'A project label attached to an artifact.' })
+export class Label {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Display colour as #rrggbb; null when none was set.' })
+  color!: string | null;
+}

@@ -31,7 +31,9 @@ registerEnumType(SortOrder, { name: 'SortOrder' });
 export const SearchHitTypeEnum: { [Type in SearchHitType]: Type } = enumOf(SEARCH_HIT_TYPES);
 registerEnumType(SearchHitTypeEnum, { name: 'SearchHitType' });
 
-/** Scan states; scans are not stored yet, so every artifact is NOT_SCANNED. */
 export const ScanStatus = { NOT_SCANNED: 'NOT_SCANNED', PENDING: 'PENDING', RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED' } as const;
 export type ScanStatus = keyof typeof ScanStatus;
-registerEnumType(ScanStatus, { name: 'ScanStatus' });
+registerEnumType(ScanStatus, {
+  name: 'ScanStatus',
+  description: 'NOT_SCANNED (no job or report), PENDING (queued), RUNNING, SUCCEEDED (counts set) or FAILED.',
+});
