@@ -81,7 +81,7 @@ export class ScanService {
     private readonly scanner: () => Promise<ImageScanner>,
   ) {}
 
-  /** Runs a claimed job to the end and records its outcome on the job. Never raises. */
+  /** Runs a claimed job to the end and records its outcome on the job; errors are logged, not raised. */
   async run(job: ClaimedJob): Promise<void> {
     try {
       await this.#scanArtifact(job);

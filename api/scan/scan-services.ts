@@ -20,7 +20,7 @@ import { SbomReferrers } from './sbom-referrer.ts';
 import { scanKind } from './scannable.ts';
 import { BuiltinScanner, type ImageScanner, ScanService } from './scan-service.ts';
 
-/** Seconds a worker holds a job before another worker may take it over. */
+/** Seconds a worker keeps a claimed job before another worker may take it over. */
 const LEASE_SECONDS = 300;
 
 export interface ScanDependencies {
@@ -83,8 +83,8 @@ export class ScanServices {
   }
 
   /**
-   * Waits until a job finishes: runs it in this process when no worker holds
-   * it, else polls. Raises when `timeoutMs` passes first.
+   * Waits until a job finishes: runs it in this process when no worker has
+   * claimed it, else polls. Raises when `timeoutMs` passes first.
    */
   async waitForJob(jobId: number, timeoutMs: number): Promise<ScanJobState> {
     const deadline = Date.now() + timeoutMs;

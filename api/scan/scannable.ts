@@ -1,5 +1,5 @@
 /**
- * Which artifacts the scanner reads: container images, whose config is an OCI
+ * Artifacts the scanner reads: container images, whose config is an OCI
  * or Docker image config. Indexes are scanned per platform through their child
  * manifests; other artifacts (SBOMs, signatures, Helm charts) are not scanned.
  */

@@ -10,6 +10,7 @@ import { allAdvisories } from './support/advisories.ts';
 import { debianLayers } from './support/images.ts';
 import { buildImageFromLayers, waitForScanJobs } from './support/push.ts';
 import { buildZip } from './support/zip.ts';
+import { graphql } from '../graphql/graphql-client.ts';
 
 describe('scan on push and pull policy', () => {
   let wharf: TestWharf;
@@ -51,33 +52,63 @@ describe('scan on push and pull policy', () => {
       t.skip('this machine is not Debian 12 with libc6 installed');
       return;
     }
-    const project = await wharf.services.projects.create('secure', { public: false });
-    await wharf.services.scan.settings.update(project.id, { scanOnPush: true, preventSeverity: 'Medium' });
+    await wharf.services.projects.create('secure', { public: false });
+    const settings = await graphql(
+      wharf,
+      'mutation { updateProjectScanSettings(project: "secure", scanOnPush: true, preventSeverity: "medium") { scanOnPush preventSeverity } }',
+      {},
+      wharf.adminAuth,
+    );
     const image = await buildImageFromLayers([debian.lower]);
 
     await registry.pushImage('secure/app', image, '1.0');
     const job = await waitForScanJobs(wharf, 'secure/app', image.digest);
-    const report = await wharf.services.scan.reports.find((await wharf.services.scan.resolve('secure/app', '1.0')).id);
-    const findings = report ? await wharf.services.scan.reports.findings(report.id) : [];
+    const report = await graphql(
+      wharf,
+      `{ vulnerabilityReport(repository: "secure/app", reference: "1.0") {
+          status advisoryDatabaseVersion operatingSystem sbomDigest
+          summary { critical high medium low negligible unknown total fixable }
+          vulnerabilities { id cve aliases packageName installedVersion fixedVersion severity cvssScore layerDigest path } } }`,
+      {},
+      wharf.adminAuth,
+    );
     const blocked = await registry.request('GET', '/v2/secure/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
     const blockedErrors = await expectError(blocked, 403, 'DENIED');
     const head = await registry.request('HEAD', '/v2/secure/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
-    await wharf.services.scan.settings.allow(project.id, ['CVE-2026-4438']);
+    const allowlisted = await graphql(wharf, 'mutation { allowCves(project: "secure", cveIds: ["CVE-2026-4438"]) { cveId } }', {}, wharf.adminAuth);
     const allowed = await registry.request('GET', '/v2/secure/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
 
+    assert.deepEqual(settings.data, { updateProjectScanSettings: { scanOnPush: true, preventSeverity: 'Medium' } });
     assert.equal(job.status, 'succeeded', job.error ?? '');
-    assert.equal(report?.status, 'succeeded');
-    assert.equal(report?.advisoryDatabaseVersion, 1);
-    assert.equal(report?.summary.Medium, 1);
-    assert.equal(report?.summary.total, 1);
-    assert.deepEqual(
-      findings.map((finding) => [finding.advisoryId, finding.aliases, finding.packageName, finding.installedVersion, finding.fixedVersion, finding.severity]),
-      [['DEBIAN-CVE-2026-4438', ['CVE-2026-4438'], 'libc6', '2.36-9+deb12u13', '2.36-9+deb12u14', 'Medium']],
-    );
+    assert.equal(report.errors, undefined);
+    const view = report.data!.vulnerabilityReport;
+    assert.equal(view.status, 'succeeded');
+    assert.equal(view.advisoryDatabaseVersion, 1);
+    assert.equal(view.operatingSystem, 'Debian GNU/Linux 12 (bookworm)');
+    assert.deepEqual(view.summary, { critical: 0, high: 0, medium: 1, low: 0, negligible: 0, unknown: 0, total: 1, fixable: 1 });
+    assert.deepEqual(view.vulnerabilities, [
+      {
+        id: 'DEBIAN-CVE-2026-4438',
+        cve: 'CVE-2026-4438',
+        aliases: ['CVE-2026-4438'],
+        packageName: 'libc6',
+        installedVersion: '2.36-9+deb12u13',
+        fixedVersion: '2.36-9+deb12u14',
+        severity: 'Medium',
+        cvssScore: 5.4,
+        layerDigest: JSON.parse(image.manifest.toString()).layers[0].digest,
+        path: 'var/lib/dpkg/status',
+      },
+    ]);
     assert.match(blockedErrors[0]!.message, /CVE-2026-4438 \(Medium\) in libc6 2\.36-9\+deb12u13, fixed in 2\.36-9\+deb12u14/);
     assert.match(blockedErrors[0]!.message, /blocks pulls of images with Medium or more severe vulnerabilities/);
     assert.equal(head.status, 200);
+    assert.deepEqual(allowlisted.data, { allowCves: [{ cveId: 'CVE-2026-4438' }] });
     await expectStatus(allowed, 200, 'GET after allowlisting');
     assert.deepEqual(Buffer.from(await allowed.arrayBuffer()), image.manifest);
+
+    // The SBOM is a referrer of the image.
+    const referrers = await registry.getJson<{ manifests: { digest: string; artifactType: string }[] }>(`/v2/secure/app/referrers/${image.digest}`);
+    assert.deepEqual(referrers.manifests.map((manifest) => [manifest.digest, manifest.artifactType]), [[view.sbomDigest, 'application/vnd.cyclonedx+json']]);
   });
 });

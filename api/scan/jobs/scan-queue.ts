@@ -7,7 +7,7 @@
  */
 import type { Prisma } from '../../db/client.ts';
 
-/** What started a scan. */
+/** Event that started a scan. */
 export type ScanTrigger = 'push' | 'manual' | 'rescan' | 'index';
 
 export type ScanJobStatus = 'queued' | 'running' | 'succeeded' | 'failed';

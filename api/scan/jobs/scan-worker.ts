@@ -58,7 +58,7 @@ export class ScanWorker {
   }
 
   /**
-   * Claims and runs job `jobId` in this process, when no worker holds it.
+   * Claims and runs job `jobId` in this process, when no worker has claimed it.
    * Returns false when it is not claimable (running elsewhere, or finished).
    */
   async runJob(jobId: number): Promise<boolean> {

@@ -1,9 +1,9 @@
 /**
- * The pull policy, after Harbor's "prevent vulnerable images from running": in
- * a project with a blocking severity, a pull of an image manifest is denied
+ * The pull policy, after Harbor's "prevent vulnerable images from running".
+ * In a project with a blocking severity, a pull of an image manifest is denied
  * when its latest report has a finding at or above that severity whose ids are
- * not allowlisted, when its scan failed, or when it has not been scanned yet.
- * Indexes pass, because each platform manifest they lead to is checked when pulled.
+ * not allowlisted. A failed scan, or no scan yet, also denies the pull. Indexes
+ * pass, because each platform manifest they lead to is checked when pulled.
  */
 import { WharfError } from '../../errors/catalog.ts';
 import type { Prisma } from '../../db/client.ts';
@@ -13,7 +13,7 @@ import { scanKind } from '../scannable.ts';
 import { compareSeverities, severitiesBySeverity } from '../severity.ts';
 import type { ScanSettingsService } from './scan-settings.ts';
 
-/** Findings named in a denial; the message says how many more there are. */
+/** Maximum findings named in a denial; the message counts the rest. */
 const MAX_LISTED_FINDINGS = 5;
 
 export class PullPolicy {
@@ -60,7 +60,7 @@ export class PullPolicy {
   }
 }
 
-/** A finding is allowlisted when its advisory id or any alias (the CVE id) is on the list. */
+/** Checks whether the finding's advisory id or any alias (the CVE id) is on the list. */
 function isAllowlisted(finding: StoredFinding, allowlist: Set<string>): boolean {
   return allowlist.has(finding.advisoryId) || finding.aliases.some((alias) => allowlist.has(alias));
 }
