@@ -1,0 +1,124 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { ApiError } from './errors';
+import { apiOriginOf } from './graphql';
+import { openApiSession } from './identity';
+import type { SessionClaims, WharfJWT } from './session';
+
+/** How long a portal session lasts; the access token created at sign-in expires with it. */
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+interface OidcProfile {
+  sub: string;
+  preferred_username?: string;
+  name?: string;
+  email?: string;
+}
+
+/**
+ * An OpenID Connect provider, configured only when WHARF_OIDC_ISSUER,
+ * WHARF_OIDC_CLIENT_ID and WHARF_OIDC_CLIENT_SECRET are all set.
+ */
+function oidcProvider(): OAuthConfig<OidcProfile> | undefined {
+  const issuer = process.env.WHARF_OIDC_ISSUER?.replace(/\/+$/, '');
+  const clientId = process.env.WHARF_OIDC_CLIENT_ID;
+  const clientSecret = process.env.WHARF_OIDC_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return undefined;
+
+  return {
+    id: 'oidc',
+    name: process.env.WHARF_OIDC_NAME || 'single sign-on',
+    type: 'oauth',
+    wellKnown: `${issuer}/.well-known/openid-configuration`,
+    authorization: { params: { scope: process.env.WHARF_OIDC_SCOPE || 'openid profile email' } },
+    idToken: true,
+    checks: ['pkce', 'state'],
+    clientId,
+    clientSecret,
+    profile(profile) {
+      return { id: profile.sub, name: profile.preferred_username ?? profile.name ?? profile.email ?? profile.sub, email: profile.email };
+    },
+  };
+}
+
+export const OIDC_PROVIDER_NAME = oidcProvider()?.name;
+
+/** The user object that authorize() hands to the jwt callback. */
+interface SignedInUser extends SessionClaims {
+  id: string;
+  name: string;
+}
+
+const credentials = CredentialsProvider({
+  id: 'credentials',
+  name: 'Wharf account',
+  credentials: {
+    username: { label: 'Username', type: 'text' },
+    password: { label: 'Password', type: 'password' },
+  },
+  async authorize(input, request): Promise<SignedInUser | null> {
+    const username = input?.username?.trim() ?? '';
+    const password = input?.password ?? '';
+    if (!username || !password) return null;
+
+    try {
+      const session = await openApiSession(apiOriginOf(request.headers ?? {}), username, password, SESSION_MAX_AGE_SECONDS);
+      return {
+        id: session.username,
+        name: session.username,
+        username: session.username,
+        isAdmin: session.isAdmin,
+        provider: 'credentials',
+        apiToken: session.secret,
+        apiTokenId: session.tokenId,
+        apiTokenExpiresAt: session.expiresAt,
+      };
+    } catch (error) {
+      // Wrong credentials reach the form as next-auth's CredentialsSignin; other failures are worth a log line.
+      if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return null;
+      if (error instanceof ApiError && error.code === 'TOO_MANY_REQUESTS') throw new Error('TooManyAttempts');
+      console.error('portal sign-in failed', error);
+      throw new Error('ApiUnavailable');
+    }
+  },
+});
+
+function buildProviders(): NextAuthOptions['providers'] {
+  const oidc = oidcProvider();
+  return oidc ? [credentials, oidc] : [credentials];
+}
+
+export const authOptions: NextAuthOptions = {
+  providers: buildProviders(),
+  session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: '/sign-in', error: '/sign-in' },
+  callbacks: {
+    async jwt({ token, user, account, profile }): Promise<WharfJWT> {
+      if (account?.provider === 'credentials' && user) {
+        const signedIn = user as unknown as SignedInUser;
+        return {
+          ...token,
+          username: signedIn.username,
+          isAdmin: signedIn.isAdmin,
+          provider: 'credentials',
+          apiToken: signedIn.apiToken,
+          apiTokenId: signedIn.apiTokenId,
+          apiTokenExpiresAt: signedIn.apiTokenExpiresAt,
+        };
+      }
+      if (account?.provider === 'oidc' && user) {
+        const oidc = profile as OidcProfile | undefined;
+        // TODO: until Wharf's API accepts identities from the OIDC provider, the portal
+        // cannot act as these users and shows them what anonymous visitors see.
+        return { ...token, username: oidc?.preferred_username ?? user.name ?? user.id, isAdmin: false, provider: 'oidc' };
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      // Only the name reaches the browser; the API token stays in the encrypted cookie.
+      const claims = token as WharfJWT;
+      return { expires: session.expires, user: { name: claims.username ?? null } };
+    },
+  },
+};
