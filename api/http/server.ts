@@ -6,6 +6,7 @@ import { registerRegistry } from '../registry/router.ts';
 import { registerTokenRoute } from '../token/token-route.ts';
 import { type Readiness, registerHealth } from './health.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerPortal } from './portal.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,8 +16,8 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the HTTP application: registry, health and metrics. One log line per
- * request, written when the response ends.
+ * Builds the HTTP application: registry, token service, health, metrics and the
+ * portal. One log line per request, written when the response ends.
  */
 export async function buildServer(services: Services, readiness: Readiness): Promise<FastifyInstance> {
   const app = Fastify({
@@ -47,8 +48,7 @@ export async function buildServer(services: Services, readiness: Readiness): Pro
   await app.register(async (scope) => registerGraphql(scope, services));
   await app.register(async (scope) => registerChartRoutes(scope, services));
 
-  app.setNotFoundHandler(async (request, reply) => {
-    return reply.code(404).type('application/json').send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` });
-  });
+  // The portal answers every request that no route matched.
+  await app.register(async (scope) => registerPortal(scope, services));
   return app;
 }
