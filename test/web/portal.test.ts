@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, startTestWharf, type TestWharf } from '../support/wharf.ts';
+import { ensurePortalBuild, launchChromium, openWatchedContext, saveScreenshot, skipUnlessChromium, type WatchedContext } from './browser.ts';
+
+/** Robot description with markup that would run script if the portal rendered it as HTML. */
+const HOSTILE_TEXT = `<img src=x onerror="window.__injected=1"><script>window.__injected=2</script><b>bold</b>`;
+
+async function graphqlAsAdmin<T>(wharf: TestWharf, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${wharf.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: wharf.adminAuth },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  assert.equal(body.errors, undefined, `GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data as T;
+}
+
+/** The main landmark's text, with white space collapsed. */
+async function mainText(page: Page): Promise<string> {
+  return ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
+}
+
+describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
+  let wharf: TestWharf;
+  let browser: Browser;
+  let visitor: WatchedContext;
+  let admin: WatchedContext;
+  let baseUrl: string;
+
+  before(async () => {
+    ensurePortalBuild();
+    wharf = await startTestWharf();
+    browser = await launchChromium();
+    // The portal redirects to WHARF_EXTERNAL_URL after signing in and out, so the
+    // browser opens that address (http://localhost:PORT) as a person would.
+    baseUrl = wharf.services.config.externalUrl;
+    visitor = await openWatchedContext(browser, baseUrl);
+    admin = await openWatchedContext(browser, baseUrl);
+
+    await graphqlAsAdmin(wharf, `mutation { createProject(input: { name: "vault", public: false }) { name } }`);
+    await graphqlAsAdmin(wharf, `mutation { createUser(input: { username: "alice", password: "alice-password" }) { id } }`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await wharf?.close();
+  });
+
+  test('anonymous visitor sees public projects only', async () => {
+    const { page } = visitor;
+    await page.goto('/');
+    await page.waitForURL('**/projects');
+    await page.getByRole('link', { name: 'library', exact: true }).waitFor();
+    const text = await mainText(page);
+    assert.match(text, /Public/);
+    assert.doesNotMatch(text, /vault/);
+    await saveScreenshot(page, 'projects-anonymous');
+
+    await page.goto('/projects/vault');
+    assert.match(await mainText(page), /Page not found/);
+  });
+
+  test('anonymous visitor browses library', async () => {
+    const { page } = visitor;
+    await page.goto('/projects/library');
+    await page.getByRole('heading', { name: 'Repositories', exact: true }).waitFor();
+    const tabs = await page.getByRole('navigation', { name: 'Project sections' }).textContent();
+    assert.match(tabs ?? '', /Charts/);
+    assert.doesNotMatch(tabs ?? '', /Members|Settings/);
+    await saveScreenshot(page, 'project-library-anonymous');
+  });
+
+  test('skip link comes first for keyboard users', async () => {
+    const { page } = visitor;
+    await page.goto('/projects');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to content');
+  });
+
+  test('sign in as admin with the keyboard', async () => {
+    const { page } = admin;
+    await page.goto('/sign-in');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('wrong-password');
+    const errorCount = admin.errors.length;
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'username or password is wrong' }).waitFor();
+    // Chromium logs the 401 of the rejected sign-in as a console error. That one is
+    // expected, so it is taken off the list that the last test checks.
+    const rejected = admin.errors.splice(errorCount);
+    assert.equal(rejected.length, 1, `console errors: ${rejected.join('; ')}`);
+    assert.match(rejected[0] ?? '', /status of 401/);
+    await saveScreenshot(page, 'sign-in-failed');
+
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/projects');
+    await page.getByText('Signed in as').waitFor();
+    assert.match((await page.locator('header').textContent()) ?? '', /Signed in as admin/);
+    // Administrators see private projects too.
+    await page.getByRole('link', { name: 'vault', exact: true }).waitFor();
+  });
+
+  test('session cookie holds no password', async () => {
+    const cookies = await admin.context.cookies();
+    const session = cookies.find((cookie) => cookie.name.endsWith('next-auth.session-token'));
+    assert.ok(session, `no session cookie among ${cookies.map((cookie) => cookie.name).join(', ')}`);
+    assert.equal(session.httpOnly, true);
+    assert.ok(!session.value.includes(ADMIN_PASSWORD));
+    assert.ok(!Buffer.from(session.value, 'base64url').toString('latin1').includes(ADMIN_PASSWORD));
+  });
+
+  test('create a project', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'New project' }).click();
+    await page.waitForURL('**/projects/new');
+    await page.getByLabel('Name', { exact: true }).fill('web-team');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL('**/projects/web-team');
+    await page.getByRole('heading', { name: 'web-team' }).waitFor();
+    assert.match(await mainText(page), /Private/);
+    assert.match(await mainText(page), /Project admin/);
+    await saveScreenshot(page, 'project-web-team');
+  });
+
+  test('taken project name shows the reason', async () => {
+    const { page } = admin;
+    await page.goto('/projects/new');
+    await page.getByLabel('Name', { exact: true }).fill('library');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('alert').filter({ hasText: 'project "library" already exists' }).waitFor();
+    assert.match(page.url(), /\/projects\/new$/);
+  });
+
+  test('add a member and change its role', async () => {
+    const { page } = admin;
+    await page.goto('/projects/web-team/members');
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Role', { exact: true }).selectOption('developer');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added alice.' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'alice' });
+    assert.equal(await row.getByRole('combobox', { name: 'Role of alice' }).inputValue(), 'developer');
+
+    await row.getByRole('combobox', { name: 'Role of alice' }).selectOption('guest');
+    await row.getByRole('button', { name: 'Change role of alice' }).click();
+    await row.getByRole('status').filter({ hasText: 'Role changed.' }).waitFor();
+    const data = await graphqlAsAdmin<{ project: { members: { username: string; role: string }[] } }>(
+      wharf,
+      `{ project(name: "web-team") { members { username role } } }`,
+    );
+    assert.deepEqual(
+      data.project.members.find((member) => member.username === 'alice'),
+      { username: 'alice', role: 'guest' },
+    );
+    await saveScreenshot(page, 'project-members');
+  });
+
+  test('remove a member', async () => {
+    const { page } = admin;
+    await graphqlAsAdmin(wharf, `mutation { createUser(input: { username: "bob", password: "bob-password" }) { id } }`);
+    await graphqlAsAdmin(wharf, `mutation { addProjectMember(project: "web-team", username: "bob", role: guest) { username } }`);
+    await page.goto('/projects/web-team/members');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Remove bob' }).click();
+    await page.getByRole('row').filter({ hasText: 'bob' }).waitFor({ state: 'detached' });
+  });
+
+  test('robot secret is shown once', async () => {
+    const { page } = admin;
+    await page.goto('/projects/web-team/robots');
+    await page.getByLabel('Name', { exact: true }).fill('ci');
+    await page.getByLabel('Description').fill(HOSTILE_TEXT);
+    await page.getByLabel('Push images').check();
+    await page.getByRole('button', { name: 'Create robot account' }).click();
+
+    const box = page.locator('.secret-box');
+    await box.waitFor();
+    const robotName = await box.getByLabel('Robot name').inputValue();
+    const secret = await box.getByLabel('Secret').inputValue();
+    assert.equal(robotName, 'robot$web-team+ci');
+    assert.ok(secret.length >= 20, `secret "${secret}" looks too short`);
+    await saveScreenshot(page, 'robot-created');
+
+    const token = await fetch(`${wharf.url}/service/token?service=wharf&scope=repository:web-team/app:push`, {
+      headers: { authorization: `Basic ${Buffer.from(`${robotName}:${secret}`).toString('base64')}` },
+    });
+    assert.equal(token.status, 200);
+
+    await page.reload();
+    await page.getByRole('row').filter({ hasText: 'robot$web-team+ci' }).waitFor();
+    assert.equal(await page.locator('.secret-box').count(), 0);
+    assert.ok(!(await page.content()).includes(secret), 'the secret is still in the page after a reload');
+  });
+
+  test('markup in user text is shown as text', async () => {
+    const { page } = admin;
+    const row = page.getByRole('row').filter({ hasText: 'robot$web-team+ci' });
+    assert.match((await row.textContent()) ?? '', /<img src=x onerror=/);
+    assert.equal(await row.locator('img, script, b').count(), 0);
+    assert.equal(await page.evaluate('window.__injected'), undefined);
+  });
+
+  test('disable and delete a robot', async () => {
+    const { page } = admin;
+    const row = page.getByRole('row').filter({ hasText: 'robot$web-team+ci' });
+    await row.getByRole('button', { name: 'Disable robot$web-team+ci' }).click();
+    await row.getByText('Disabled', { exact: true }).waitFor();
+    await saveScreenshot(page, 'project-robots');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete robot$web-team+ci' }).click();
+    await page.getByText('No robot accounts').waitFor();
+  });
+
+  test('audit log lists the changes', async () => {
+    const { page } = admin;
+    await page.goto('/projects/web-team/audit');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const text = await mainText(page);
+    for (const action of ['project.create', 'member.add', 'member.update', 'robot.create', 'robot.delete']) {
+      assert.match(text, new RegExp(action.replace('.', '\\.')), `audit log has no ${action}`);
+    }
+    await saveScreenshot(page, 'project-audit');
+  });
+
+  test('settings make the project public', async () => {
+    const { page } = admin;
+    await page.goto('/projects/web-team/settings');
+    await page.getByLabel(/^Public/).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'now public' }).waitFor();
+    await saveScreenshot(page, 'project-settings');
+
+    await visitor.page.goto('/projects');
+    await visitor.page.getByRole('link', { name: 'web-team', exact: true }).waitFor();
+  });
+
+  test('catalog pages say what is unavailable', async () => {
+    const { page } = admin;
+    for (const [path, name] of [
+      ['/projects/web-team', 'repositories'],
+      ['/projects/web-team/charts', 'charts'],
+      ['/projects/web-team/quota', 'quota'],
+      ['/search?q=app', 'search'],
+    ] as const) {
+      await page.goto(path);
+      await page.locator('main .state, main table, main .panel').first().waitFor();
+      await saveScreenshot(page, name);
+    }
+  });
+
+  test('administration lists users', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.waitForURL('**/admin/users');
+    await page.getByRole('row').filter({ hasText: 'alice' }).waitFor();
+    await saveScreenshot(page, 'admin-users');
+
+    await page.getByRole('link', { name: 'System robot accounts' }).click();
+    await page.getByRole('heading', { name: 'System robot accounts', exact: true }).waitFor();
+    await saveScreenshot(page, 'admin-robots');
+
+    await visitor.page.goto('/admin/users');
+    assert.match(await mainText(visitor.page), /Sign in required/);
+  });
+
+  test('phone-sized window', async () => {
+    const phone = await openWatchedContext(browser, baseUrl, { width: 390, height: 844 });
+    await phone.page.goto('/projects/library');
+    await phone.page.getByRole('heading', { name: 'library' }).waitFor();
+    const overflow = await phone.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
+    await saveScreenshot(phone.page, 'phone-project');
+    assert.deepEqual(phone.errors, []);
+    await phone.context.close();
+  });
+
+  test('sign out revokes the session token', async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.waitForURL('**/projects');
+    assert.doesNotMatch(await mainText(page), /vault/);
+
+    const data = await graphqlAsAdmin<{ me: { accessTokens: { name: string; revokedAt: string | null }[] } }>(
+      wharf,
+      `{ me { accessTokens { name revokedAt } } }`,
+    );
+    const sessions = data.me.accessTokens.filter((token) => token.name.startsWith('portal session'));
+    assert.ok(sessions.length > 0, 'signing in created no access token');
+    assert.deepEqual(
+      sessions.filter((token) => token.revokedAt === null),
+      [],
+    );
+  });
+
+  test('no errors in the browser console', () => {
+    assert.deepEqual([...visitor.errors, ...admin.errors], []);
+  });
+});
