@@ -5,6 +5,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { AccessTokenResolver } from './resolvers/access-token-resolver.ts';
 import { ArtifactResolver, TagResolver } from './resolvers/artifact-resolver.ts';
+import { CatalogMutationResolver } from './resolvers/catalog-mutation-resolver.ts';
 import { ChartResolver, ChartVersionResolver } from './resolvers/chart-resolver.ts';
 import { AuditResolver } from './resolvers/audit-resolver.ts';
 import { GcResolver } from './resolvers/gc-resolver.ts';
@@ -39,6 +40,7 @@ export async function buildGraphqlSchema(): Promise<GraphQLSchema> {
       SearchResolver,
       ScanResolver,
       ArtifactScanResolver,
+      CatalogMutationResolver,
     ],
     // Inputs are checked by the services, so type-graphql needs no class-validator.
     validate: false,
