@@ -7,6 +7,7 @@ import { registerTokenRoute } from '../token/token-route.ts';
 import { type Readiness, registerHealth } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerPortal } from './portal.ts';
+import { registerScanRoutes } from '../scan/http/report-route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,6 +48,7 @@ export async function buildServer(services: Services, readiness: Readiness): Pro
   await app.register(async (scope) => registerTokenRoute(scope, services));
   await app.register(async (scope) => registerGraphql(scope, services));
   await app.register(async (scope) => registerChartRoutes(scope, services));
+  await app.register(async (scope) => registerScanRoutes(scope, services));
 
   // The portal answers every request that no route matched.
   await app.register(async (scope) => registerPortal(scope, services));
