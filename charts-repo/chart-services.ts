@@ -34,8 +34,9 @@ export interface ChartServices {
 
 /**
  * Creates the chart repository's services and connects them to the registry:
- * Helm charts pushed over OCI are indexed, and a project that still contains
- * charts cannot be deleted.
+ * Helm charts pushed over OCI are indexed, a chart whose OCI manifest is
+ * deleted leaves the catalog, and a project that still contains charts cannot
+ * be deleted.
  */
 export function createChartServices(dependencies: ChartDependencies): ChartServices {
   const { config, db, storage, logger, blobs, manifests, repositories, projects, quota } = dependencies;
@@ -47,6 +48,7 @@ export function createChartServices(dependencies: ChartDependencies): ChartServi
   const charts = new ChartService(projects, records, chartBlobs, bridge, limits, chartLogger, quota);
 
   manifests.pushHooks.push(bridge.onManifestPush);
+  manifests.deleteHooks.push(charts.onManifestDelete);
   projects.deleteChecks.push(charts.checkProjectEmpty);
   return { charts, chartIndex: new ChartIndexService(records) };
 }

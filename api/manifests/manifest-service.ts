@@ -40,6 +40,9 @@ export interface ManifestPush {
  */
 export type ManifestPushHook = (push: ManifestPush) => Promise<(() => Promise<void>) | undefined>;
 
+/** Runs after a manifest is deleted from a repository, such as the chart catalog dropping the chart version. */
+export type ManifestDeleteHook = (repository: RepositoryRef, digest: string) => Promise<void>;
+
 /** Pull times are written at most this often per manifest, to keep pulls read-only most of the time. */
 const PULL_TIME_RESOLUTION_MS = 60_000;
 
@@ -47,6 +50,8 @@ const PULL_TIME_RESOLUTION_MS = 60_000;
 export class ManifestService {
   /** Hooks that see every pushed manifest, such as the chart catalog indexing Helm charts. */
   readonly pushHooks: ManifestPushHook[] = [];
+  /** Hooks that see every deleted manifest, whoever deleted it (client, garbage collection or retention). */
+  readonly deleteHooks: ManifestDeleteHook[] = [];
 
   constructor(
     private readonly prisma: Prisma,
@@ -158,7 +163,7 @@ export class ManifestService {
       }
     }
 
-    return this.prisma.$transaction(
+    const deleted = await this.prisma.$transaction(
       async (tx) => {
         const artifact = await tx.artifact.findUnique({
           where: { repositoryId_digest: { repositoryId: repository.id, digest } },
@@ -174,6 +179,8 @@ export class ManifestService {
       },
       TRANSACTION_OPTIONS,
     );
+    if (deleted) for (const hook of this.deleteHooks) await hook(repository, digest);
+    return deleted;
   }
 
   /**

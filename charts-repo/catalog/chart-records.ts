@@ -79,6 +79,12 @@ export class ChartRecords {
     return row ? toRecord(row as Row) : undefined;
   }
 
+  /** Versions whose OCI manifest has this digest. */
+  async findByManifestDigest(projectId: number, manifestDigest: string): Promise<ChartRecord[]> {
+    const rows = await this.prisma.chartVersion.findMany({ where: { projectId, manifestDigest }, select: SELECT });
+    return rows.map((row) => toRecord(row as Row));
+  }
+
   /** Versions of one chart, or of every chart when `name` is undefined, ordered by name. */
   async list(projectId: number, name?: string): Promise<ChartRecord[]> {
     const rows = await this.prisma.chartVersion.findMany({

@@ -2,11 +2,12 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { WharfError } from '../../api/errors/catalog.ts';
 import type { ProjectService, ProjectSummary } from '../../api/projects/project-service.ts';
+import type { RepositoryRef } from '../../api/repositories/repository-service.ts';
 import type { CountedContent, QuotaService } from '../../api/quota/quota-service.ts';
 import type { ArchiveLimits } from '../archive/read-chart-archive.ts';
 import { ChartInvalidError } from '../chart/chart-invalid-error.ts';
 import { chartFileName, type LoadedChart, loadChart } from '../chart/load-chart.ts';
-import { parseProvenance } from '../chart/provenance.ts';
+import { checkProvenance, parseProvenance } from '../chart/provenance.ts';
 import { compareNewestFirst, isStrictSemVer } from '../chart/semver.ts';
 import { buildIndexEntry, chartUrl, type IndexEntry } from '../index/index-entry.ts';
 import type { ChartOciBridge } from '../oci/chart-oci-bridge.ts';
@@ -208,6 +209,20 @@ export class ChartService {
     return { stream: await this.chartBlobs.open(digest), size, contentType };
   }
 
+  /**
+   * Manifest delete hook: removes the versions whose OCI manifest was deleted
+   * (over /v2/, by garbage collection or by retention) from the catalog, so
+   * index.yaml and the registry agree.
+   */
+  readonly onManifestDelete = async (repository: RepositoryRef, manifestDigest: string): Promise<void> => {
+    for (const record of await this.records.findByManifestDigest(repository.projectId, manifestDigest)) {
+      if (!repository.name.endsWith(`/${record.name}`)) continue;
+      if (!(await this.records.delete(record.projectId, record.name, record.version))) continue;
+      await this.quota.releaseUnused(record.projectId, recordFiles(record));
+      this.logger.info({ repository: repository.name, chart: record.name, version: record.version }, 'chart deleted with its OCI manifest');
+    }
+  };
+
   /** Raises CONFLICT while the project holds charts, so deleting it cannot drop them silently. */
   readonly checkProjectEmpty = async (project: ProjectSummary): Promise<void> => {
     const count = await this.records.count(project.id);
@@ -225,19 +240,6 @@ function countedFiles(digest: string, size: number, provDigest: string | null, p
 /** Digests of a stored version's archive and provenance file. */
 function recordFiles(record: ChartRecord): string[] {
   return record.provDigest ? [record.digest, record.provDigest] : [record.digest];
-}
-
-/** Raises ChartInvalidError unless the provenance file signs this archive. */
-function checkProvenance(provenance: Buffer, name: string, version: string, digest: string): void {
-  const parsed = parseProvenance(provenance);
-  if (parsed.name !== name || parsed.version !== version) {
-    throw new ChartInvalidError(`the provenance file is for ${parsed.name}-${parsed.version}, not ${name}-${version}`);
-  }
-  const fileName = chartFileName(name, version);
-  const signed = parsed.files[fileName];
-  if (signed !== digest) {
-    throw new ChartInvalidError(`the provenance file does not list ${fileName} with digest ${digest}${signed ? ` (it lists ${signed})` : ''}`);
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { ChartInvalidError } from './chart-invalid-error.ts';
 import { MAX_YAML_ALIASES } from './chart-metadata.ts';
+import { chartFileName } from './load-chart.ts';
 
 /** Largest provenance file accepted, in bytes; real ones are a few kilobytes. */
 export const MAX_PROVENANCE_BYTES = 1024 * 1024;
@@ -57,5 +58,18 @@ function parseBlock(text: string): Record<string, unknown> {
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   } catch (error) {
     throw new ChartInvalidError(`invalid provenance file: ${(error as Error).message}`);
+  }
+}
+
+/** Raises ChartInvalidError unless the provenance file signs this archive of chart `name` at `version`. */
+export function checkProvenance(provenance: Buffer, name: string, version: string, digest: string): void {
+  const parsed = parseProvenance(provenance);
+  if (parsed.name !== name || parsed.version !== version) {
+    throw new ChartInvalidError(`the provenance file is for ${parsed.name}-${parsed.version}, not ${name}-${version}`);
+  }
+  const fileName = chartFileName(name, version);
+  const signed = parsed.files[fileName];
+  if (signed !== digest) {
+    throw new ChartInvalidError(`the provenance file does not list ${fileName} with digest ${digest}${signed ? ` (it lists ${signed})` : ''}`);
   }
 }

@@ -9,6 +9,7 @@ import type { RepositoryService } from '../../api/repositories/repository-servic
 import type { ArchiveLimits } from '../archive/read-chart-archive.ts';
 import { ChartInvalidError } from '../chart/chart-invalid-error.ts';
 import { type LoadedChart, loadChart } from '../chart/load-chart.ts';
+import { checkProvenance, MAX_PROVENANCE_BYTES } from '../chart/provenance.ts';
 import type { ChartBlobs } from '../catalog/chart-blobs.ts';
 import type { ChartRecord, ChartRecords } from '../catalog/chart-records.ts';
 import { buildIndexEntry } from '../index/index-entry.ts';
@@ -26,10 +27,6 @@ import {
  * Keeps the chart catalog and the OCI registry in step: a chart uploaded over
  * the chart API gets the manifest `helm push` would have written, and a Helm
  * chart pushed over OCI is validated and indexed like an upload.
- *
- * NOTE: deleting a chart's manifest over /v2/ leaves the version in the
- * catalog until it is deleted through the chart API, because ManifestService
- * has no delete hook yet.
  */
 export class ChartOciBridge {
   constructor(
@@ -99,11 +96,17 @@ export class ChartOciBridge {
       throw new WharfError('MANIFEST_INVALID', `the chart layer is ${layer.size} bytes, over the ${this.limits.maxArchiveBytes}-byte chart limit`);
     }
     const chart = await this.#loadLayer(layer.digest);
+    const { name, version } = chart.metadata;
     const tagged = !reference.startsWith('sha256:');
-    if (tagged && tagToVersion(reference) !== chart.metadata.version) {
-      throw new WharfError('MANIFEST_INVALID', `tag "${reference}" does not match chart version "${chart.metadata.version}"; tag charts with their version (+ written as _)`);
+    if (tagged && tagToVersion(reference) !== version) {
+      throw new WharfError('MANIFEST_INVALID', `tag "${reference}" does not match chart version "${version}"; tag charts with their version (+ written as _)`);
+    }
+    // helm push always writes to <namespace>/<chart name>, so `helm pull` would not find a chart under another name.
+    if (repository.name.split('/').at(-1) !== name) {
+      throw new WharfError('MANIFEST_INVALID', `chart "${name}" cannot be stored in repository ${repository.name}: push it to a repository whose last path component is "${name}"`);
     }
     const provenance = manifest.children.find((child) => child.mediaType === HELM_PROVENANCE_MEDIA_TYPE);
+    if (provenance) await this.#checkProvenanceLayer(provenance, chart);
 
     return async () => {
       const created = new Date();
@@ -125,6 +128,19 @@ export class ChartOciBridge {
       this.logger.info({ repository: repository.name, chart: chart.metadata.name, version: chart.metadata.version }, 'indexed chart pushed over OCI');
     };
   };
+
+  /** Raises MANIFEST_INVALID unless the provenance layer is a provenance file that signs the chart layer. */
+  async #checkProvenanceLayer(layer: { digest: string; size: number }, chart: LoadedChart): Promise<void> {
+    if (layer.size > MAX_PROVENANCE_BYTES) {
+      throw new WharfError('MANIFEST_INVALID', `the provenance layer is ${layer.size} bytes, over the ${MAX_PROVENANCE_BYTES}-byte limit`);
+    }
+    try {
+      checkProvenance(await this.chartBlobs.read(layer.digest), chart.metadata.name, chart.metadata.version, chart.digest);
+    } catch (error) {
+      if (error instanceof ChartInvalidError) throw new WharfError('MANIFEST_INVALID', `the provenance layer is invalid: ${error.message}`);
+      throw error;
+    }
+  }
 
   async #loadLayer(digest: string): Promise<LoadedChart> {
     try {
