@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { AuditService } from '../../api/audit/audit-service.ts';
+import { runCommand } from '../../api/cli/commands/index.ts';
 import { buildChart } from '../charts/support/build-chart.ts';
 import { basic, graphql } from '../graphql/graphql-client.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
@@ -135,11 +136,14 @@ describe('audit log', () => {
       'mutation { deleteProject(name: "fleeting") }',
     ];
     for (const query of steps) assert.equal((await graphql(wharf, query, {}, admin)).errors, undefined, query);
+    assert.equal((await runCommand(['project', 'create', 'from-cli'], wharf.services)).exitCode, 0);
 
     const found = await events({ from: startedAt.toISOString() });
     const actions = (resource: string) => found.filter((event) => event.resource === resource).map((event) => event.action).reverse();
     assert.deepEqual(actions('user:short-lived'), ['user.create', 'user.update', 'user.delete']);
     assert.deepEqual(actions('project:fleeting'), ['project.create', 'project.delete']);
+    const cli = found.find((event) => event.resource === 'project:from-cli');
+    assert.deepEqual(cli && [cli.action, cli.actor, cli.actorKind], ['project.create', 'cli', 'system']);
     for (const event of found.filter((item) => item.resource === 'project:fleeting' || item.resource === 'user:short-lived')) {
       assert.equal(event.actor, 'admin');
       assert.match(event.clientIp ?? '', LOCAL);

@@ -60,6 +60,8 @@ async function runProject(args: string[], services: Services): Promise<CommandRe
 
   const isPublic = flags.includes('--public');
   const project = await services.projects.create(names[0]!, { public: isPublic });
+  // The command runs on the server host with no signed-in caller, so the log names the command line.
+  await services.audit.record({ actor: 'cli', actorKind: 'system', action: 'project.create', resource: `project:${project.name}`, projectId: project.id, detail: { public: project.public } });
   return ok(`created ${project.public ? 'public' : 'private'} project ${project.name}\n`);
 }
 

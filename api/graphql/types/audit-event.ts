@@ -13,7 +13,7 @@ export class AuditEvent {
   @Field(() => String, { description: 'User or robot name, or "anonymous".' })
   actor!: string;
 
-  @Field(() => String, { description: 'user, robot, anonymous, or system for storage jobs (retention, gc).' })
+  @Field(() => String, { description: 'user, robot, anonymous, or system (storage jobs and the command line).' })
   actorKind!: string;
 
   @Field(() => String, { nullable: true, description: 'Client address as the server saw it.' })
