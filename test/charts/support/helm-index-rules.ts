@@ -148,18 +148,19 @@ export function loadHelmIndex(body: Buffer): LoadedIndex {
   return { format, apiVersion: document.apiVersion, entries, skipped };
 }
 
-/** Resolves a chart URL as Helm's ResolveReferenceURL does: relative to the repository URL with a trailing slash. */
+/** Resolves a chart URL as Helm's ResolveReferenceURL does: relative to the repository URL with a trailing slash on its path, keeping its query. */
 export function resolveChartUrl(repositoryUrl: string, chartUrl: string): string {
-  const base = new URL(repositoryUrl.endsWith('/') ? repositoryUrl : `${repositoryUrl}/`);
+  const base = new URL(repositoryUrl);
+  if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
   const resolved = new URL(chartUrl, base);
   if (base.search) resolved.search = base.search;
   return resolved.toString();
 }
 
 /**
- * Loads an index that Wharf served: it must pass Helm's loader with no entry
- * skipped, and every digest must be what Helm 4 needs to download the chart
- * (the hex of a SHA-256, which it uses as its cache key; the loader itself
+ * Loads an index that Wharf served. It must pass Helm's loader with no entry
+ * skipped. Every digest must also be the hex of a SHA-256, because Helm 4
+ * uses it as the cache key when it downloads the chart (the loader itself
  * does not check digests).
  */
 export function loadWharfIndex(body: Buffer): LoadedIndex {
