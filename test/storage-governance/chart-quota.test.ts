@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadChart } from '../../charts-repo/chart/load-chart.ts';
 import { buildHelmManifest } from '../../charts-repo/oci/helm-manifest.ts';
@@ -7,6 +9,9 @@ import { blobKey } from '../../api/storage/paths.ts';
 import { buildChart } from '../charts/support/build-chart.ts';
 import { expectError, OCI_MANIFEST, RegistryClient, sha256 } from '../support/registry-client.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/helm/charts');
+const SKIP_FIXTURES = existsSync(FIXTURES) ? false : `Helm fixtures not found at ${FIXTURES}`;
 
 /** Builds a chart archive about `randomSize` bytes larger than a minimal one (random bytes do not compress). */
 function chartWithPayload(name: string, version: string, randomSize: number): Buffer {
@@ -94,6 +99,38 @@ describe('chart quotas', () => {
 
     assert.equal((await deleteVersion('chartonly', 'Tool', '1.0.0')).status, 200);
     assert.equal(await usageOf('chartonly'), 0);
+  });
+
+  test('provenance upload is charged', { skip: SKIP_FIXTURES }, async () => {
+    await wharf.services.projects.create('signed', { public: false });
+    const archive = readFileSync(path.join(FIXTURES, 'signtest-0.1.0.tgz'));
+    const provenance = readFileSync(path.join(FIXTURES, 'signtest-0.1.0.tgz.prov'));
+    const addProvenance = () =>
+      fetch(`${wharf.url}/api/chartrepo/signed/prov`, { method: 'POST', headers: { authorization: wharf.adminAuth }, body: provenance });
+    const provenanceCounted = async () =>
+      (await wharf.services.db.prisma.projectBlob.count({ where: { project: { name: 'signed' }, digest: sha256(provenance) } })) === 1;
+
+    assert.equal((await upload('signed', archive)).status, 201);
+    const usedBefore = await usageOf('signed');
+    await wharf.services.quota.setLimit('signed', usedBefore + 10);
+
+    const denied = await addProvenance();
+    assert.equal(denied.status, 403);
+    assert.match(((await denied.json()) as { error: string }).error, /storage quota of project signed exceeded/);
+    assert.equal(await usageOf('signed'), usedBefore);
+    assert.equal(await provenanceCounted(), false);
+    const missing = await fetch(`${wharf.url}/chartrepo/signed/charts/signtest-0.1.0.tgz.prov`, { headers: { authorization: wharf.adminAuth } });
+    assert.equal(missing.status, 404);
+
+    await wharf.services.quota.setLimit('signed', -1);
+    assert.equal((await addProvenance()).status, 201);
+    assert.equal(await provenanceCounted(), true);
+    assert.ok((await usageOf('signed')) >= usedBefore + provenance.length);
+    assert.deepEqual(await wharf.services.quota.verify(false), []);
+
+    assert.equal((await deleteVersion('signed', 'signtest', '0.1.0')).status, 200);
+    assert.equal(await provenanceCounted(), false, 'deleting the version kept its provenance file counted');
+    assert.deepEqual(await wharf.services.quota.verify(false), []);
   });
 
   test('chart pushed over OCI is charged', async () => {
