@@ -108,7 +108,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     referrers: new ReferrersService(prisma),
     tags: new TagService(prisma),
     catalog: new CatalogService(prisma),
-    scan: new ScanServices({ prisma, storage, blobs, manifests, logger }),
+    scan: new ScanServices({ prisma, storage, blobs, manifests, logger, robots, tokens, config }),
   };
   // Storage jobs delete artifacts on no caller's behalf; the audit log names the job.
   core.retention.onArtifactDeleted = ({ projectId, repository, digest, tags }) => {

@@ -25,7 +25,7 @@ export async function getManifest(context: RegistryContext, reference: string): 
   if (!repository) throw new WharfError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${context.name}`, { reference });
 
   const manifest = await services.manifests.get(repository, reference);
-  if (request.method === 'GET') await services.scan.policy.check(repository, manifest);
+  if (request.method === 'GET') await services.scan.policy.check(repository, manifest, context.caller);
   reply.code(200).headers({
     'content-type': manifest.mediaType,
     'content-length': String(manifest.content.length),

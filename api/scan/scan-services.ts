@@ -4,6 +4,11 @@
  */
 import type { Logger } from 'pino';
 import type { BlobService } from '../blobs/blob-service.ts';
+import type { Config } from '../config/index.ts';
+import type { RobotService } from '../robots/robot-service.ts';
+import type { TokenService } from '../token/token-service.ts';
+import { ExternalScanner, ExternalScannerSetting } from './external/external-scanner.ts';
+import { ScannerCredentials } from './external/scanner-credentials.ts';
 import type { Prisma } from '../db/client.ts';
 import { looksLikeDigest } from '../digest/digest.ts';
 import { WharfError } from '../errors/catalog.ts';
@@ -29,6 +34,9 @@ export interface ScanDependencies {
   blobs: BlobService;
   manifests: ManifestService;
   logger: Logger;
+  robots: RobotService;
+  tokens: TokenService;
+  config: Config;
 }
 
 /** An artifact resolved from `repository:tag` or `repository@digest`. */
@@ -46,21 +54,27 @@ export class ScanServices {
   readonly settings: ScanSettingsService;
   readonly policy: PullPolicy;
   readonly worker: ScanWorker;
-  /** The scanner that jobs use; the built-in one unless replaced (see api/scan/external). */
-  scannerFactory: () => Promise<ImageScanner>;
+  /** The external scanner (Harbor's Pluggable Scanner Adapter API) that replaces the built-in one when set. */
+  readonly externalScanner: ExternalScannerSetting;
+  readonly scannerCredentials: ScannerCredentials;
   readonly #prisma: Prisma;
 
   constructor(dependencies: ScanDependencies, workerOptions = { pollIntervalMs: 2_000, renewIntervalMs: 60_000 }) {
-    const { prisma, storage, blobs, manifests, logger } = dependencies;
+    const { prisma, storage, blobs, manifests, logger, robots, tokens, config } = dependencies;
     this.#prisma = prisma;
     this.advisories = new AdvisoryStore(prisma);
     this.queue = new ScanQueue(prisma, LEASE_SECONDS);
     this.reports = new ReportStore(prisma);
     this.settings = new ScanSettingsService(prisma);
-    this.policy = new PullPolicy(prisma, this.settings, this.reports);
+    this.externalScanner = new ExternalScannerSetting(prisma);
+    this.scannerCredentials = new ScannerCredentials(prisma, robots, tokens);
+    this.policy = new PullPolicy(prisma, this.settings, this.reports, this.scannerCredentials);
     const builtin = new BuiltinScanner(blobs, this.advisories);
-    this.scannerFactory = async () => builtin;
-    const scans = new ScanService(prisma, this.queue, this.reports, new SbomReferrers(storage, blobs, manifests), logger, () => this.scannerFactory());
+    const chooseScanner = async (): Promise<ImageScanner> => {
+      const endpoint = await this.externalScanner.get();
+      return endpoint ? new ExternalScanner(endpoint, this.scannerCredentials, () => config.externalUrl) : builtin;
+    };
+    const scans = new ScanService(prisma, this.queue, this.reports, new SbomReferrers(storage, blobs, manifests), logger, chooseScanner);
     this.worker = new ScanWorker(this.queue, scans, logger, workerOptions);
     manifests.pushHooks.push((push) => this.#onPush(push));
   }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ArtifactRow } from '../../catalog/artifact-reader.ts';
+import { WharfError } from '../../errors/catalog.ts';
 import type { ReportStore, StoredReport } from '../../scan/reports/report-store.ts';
 import { parseSeverity } from '../../scan/policy/scan-settings.ts';
 import { loadVisibleProject, recordChange, requireProjectPermission, requireSystemAdmin } from '../access.ts';
@@ -147,6 +148,33 @@ export class ScanResolver {
   async systemCveAllowlist(@Ctx() context: GraphqlContext): Promise<CveAllowlistEntry[]> {
     requireSystemAdmin(context, 'read the system CVE allowlist');
     return context.services.scan.settings.allowlist(null);
+  }
+
+  @Mutation(() => String, {
+    nullable: true,
+    description:
+      "Makes every scan use an external scanner that speaks Harbor's Pluggable Scanner Adapter API (base URL without /api/v1), or the built-in scanner when url is null. Returns the URL in use. System administrators only.",
+  })
+  async setExternalScanner(
+    @Ctx() context: GraphqlContext,
+    @Arg('url', () => String, { nullable: true }) url?: string | null,
+    @Arg('authorization', () => String, { nullable: true, description: 'Authorization header value Wharf sends to the adapter.' })
+    authorization?: string | null,
+  ): Promise<string | null> {
+    requireSystemAdmin(context, 'configure the external scanner');
+    try {
+      await context.services.scan.externalScanner.set(url ? { url, ...(authorization ? { authorization } : {}) } : undefined);
+    } catch (error) {
+      throw new WharfError('INVALID_INPUT', (error as Error).message);
+    }
+    await recordChange(context, { action: 'scan.scanner', resource: 'system', detail: { url: url ?? null } });
+    return (await context.services.scan.externalScanner.get())?.url ?? null;
+  }
+
+  @Query(() => String, { nullable: true, description: 'Base URL of the external scanner adapter, or null when the built-in scanner is used. System administrators only.' })
+  async externalScanner(@Ctx() context: GraphqlContext): Promise<string | null> {
+    requireSystemAdmin(context, 'read the external scanner setting');
+    return (await context.services.scan.externalScanner.get())?.url ?? null;
   }
 
   /** Returns the project id whose allowlist changes (project:update needed), or null for the system one (admins only). */

@@ -11,6 +11,8 @@ import type { RepositoryRef } from '../../repositories/repository-service.ts';
 import type { ReportStore, StoredFinding } from '../reports/report-store.ts';
 import { scanKind } from '../scannable.ts';
 import { compareSeverities, severitiesBySeverity } from '../severity.ts';
+import type { Caller } from '../../access/caller.ts';
+import type { ScannerCredentials } from '../external/scanner-credentials.ts';
 import type { ScanSettingsService } from './scan-settings.ts';
 
 /** Maximum findings named in a denial; the message counts the rest. */
@@ -21,12 +23,17 @@ export class PullPolicy {
     private readonly prisma: Prisma,
     private readonly settings: ScanSettingsService,
     private readonly reports: ReportStore,
+    private readonly scanner: ScannerCredentials,
   ) {}
 
-  /** Raises DENIED, saying why, when the project's policy blocks pulling the manifest. */
-  async check(repository: RepositoryRef, manifest: { id: number; digest: string; mediaType: string }): Promise<void> {
+  /**
+   * Raises DENIED, saying why, when the project's policy blocks pulling the
+   * manifest. The external scanner's robot may always pull, so it can scan.
+   */
+  async check(repository: RepositoryRef, manifest: { id: number; digest: string; mediaType: string }, caller: Caller): Promise<void> {
     const { preventSeverity } = await this.settings.get(repository.projectId);
     if (!preventSeverity) return;
+    if (await this.scanner.isScanner(caller)) return;
     const artifact = await this.prisma.artifact.findUnique({ where: { id: manifest.id }, select: { artifactType: true } });
     if (scanKind(manifest.mediaType, artifact?.artifactType) !== 'image') return;
 
