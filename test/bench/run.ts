@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { TEST_POSTGRES_URL } from '../support/database.ts';
 import { runCommand } from '../support/tools.ts';
 import {
   buildLargeImage,
@@ -19,7 +21,7 @@ import {
   type LatencyStats,
   type Sizes,
 } from './scenarios.ts';
-import { startDistributionProcess, startWharfProcess, type BenchRegistry } from './servers.ts';
+import { type BenchDatabase, startDistributionProcess, startWharfProcess, type BenchRegistry } from './servers.ts';
 
 const PARTS = ['throughput', 'catalog', 'tags', 'memory'] as const;
 type Part = (typeof PARTS)[number];
@@ -46,25 +48,39 @@ const QUICK_SIZES: Sizes = {
   memoryClients: 50,
 };
 
-const HELP = `Usage: npm run bench -- [--quick] [--only PARTS] [--write]
+const DATABASES: readonly BenchDatabase[] = ['postgres', 'pglite'];
 
-  --quick       small sizes (32 MiB image, 500 repositories, 100 tags, 16 MiB blob)
-  --only PARTS  comma-separated parts to run: ${PARTS.join(', ')} (default: all)
-  --write       replace the results section of docs/benchmarks.md with this run's tables
+const HELP = `Usage: npm run bench -- [--quick] [--only PARTS] [--database KIND] [--write]
 
-Wharf runs as a child process on embedded PGlite, or on DATABASE_URL when it is set.
-Both registries listen on 127.0.0.1 and store blobs on the local file system.`;
+  --quick          small sizes (32 MiB image, 500 repositories, 100 tags, 16 MiB blob)
+  --only PARTS     comma-separated parts to run: ${PARTS.join(', ')} (default: all)
+  --database KIND  postgres (default): a new database on the server at
+                   WHARF_TEST_POSTGRES_URL (default ${TEST_POSTGRES_URL}),
+                   dropped at the end; pglite: the embedded database
+  --write          replace the results section of docs/benchmarks.md with this run's tables
+
+Wharf runs as a child process. Both registries listen on 127.0.0.1 and store blobs
+on the local file system.`;
 
 const MIB = 1024 * 1024;
 const DOCS_PAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/benchmarks.md');
 const RESULTS_START = '<!-- results:start -->';
 const RESULTS_END = '<!-- results:end -->';
 
-function parseOptions(): { sizes: Sizes; parts: Part[]; write: boolean; quick: boolean } {
+interface Options {
+  sizes: Sizes;
+  parts: Part[];
+  database: BenchDatabase;
+  write: boolean;
+  quick: boolean;
+}
+
+function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
+      database: { type: 'string', default: 'postgres' },
       write: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -77,7 +93,9 @@ function parseOptions(): { sizes: Sizes; parts: Part[]; write: boolean; quick: b
   const parts = values.only ? values.only.split(',').map((part) => part.trim()) : [...PARTS];
   const unknown = parts.filter((part) => !(PARTS as readonly string[]).includes(part));
   if (unknown.length > 0) throw new Error(`unknown part ${unknown.join(', ')} in --only; choose from ${PARTS.join(', ')}`);
-  return { sizes: values.quick ? QUICK_SIZES : FULL_SIZES, parts: parts as Part[], write: values.write, quick: values.quick };
+  const database = values.database as BenchDatabase;
+  if (!DATABASES.includes(database)) throw new Error(`unknown --database ${values.database}; choose from ${DATABASES.join(', ')}`);
+  return { sizes: values.quick ? QUICK_SIZES : FULL_SIZES, parts: parts as Part[], database, write: values.write, quick: values.quick };
 }
 
 function format(value: number, digits = 1): string {
@@ -102,15 +120,32 @@ async function step<T>(label: string, action: () => Promise<T>): Promise<T> {
   return result;
 }
 
-async function describeMachine(): Promise<string> {
+async function describeDatabase(database: BenchDatabase): Promise<string> {
+  if (database === 'pglite') return 'embedded PGlite';
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return `PostgreSQL ${rows[0]?.server_version ?? 'unknown version'} on 127.0.0.1 (a new database, \`DATABASE_URL\`)`;
+  } finally {
+    await client.end();
+  }
+}
+
+async function describeMachine(database: BenchDatabase): Promise<string> {
   const cpus = os.cpus();
   const { stdout: skopeoVersion } = await runCommand('skopeo', ['--version']);
   const gib = os.totalmem() / 1024 ** 3;
   return [
     `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${format(gib, 0)} GiB RAM, ${os.type()} ${os.release()}`,
     `- Node.js ${process.version}, ${skopeoVersion.trim()}, docker-registry (CNCF Distribution) from Debian`,
-    `- Wharf database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; both registries store blobs on the local file system`,
+    `- Wharf database: ${await describeDatabase(database)}; both registries store blobs on the local file system`,
   ].join('\n');
+}
+
+/** The 1-minute load average, to show how busy the shared machine was during a part. */
+function loadAverage(): string {
+  return format(os.loadavg()[0] ?? 0, 2);
 }
 
 async function runThroughput(wharf: BenchRegistry, distribution: BenchRegistry, sizes: Sizes, workDir: string): Promise<string> {
@@ -202,14 +237,24 @@ async function writeResults(section: string): Promise<void> {
 async function main(): Promise<void> {
   const options = parseOptions();
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-bench-work-'));
-  const registries = await step('starting Wharf and docker-registry', () => Promise.all([startWharfProcess(), startDistributionProcess()]));
+  const registries = await step(`starting Wharf (${options.database}) and docker-registry`, () =>
+    Promise.all([startWharfProcess(options.database), startDistributionProcess()]),
+  );
   const [wharf, distribution] = registries;
 
   const sections: string[] = [];
   try {
-    const command = `npm run bench --${options.quick ? ' --quick' : ''}${options.parts.length < PARTS.length ? ` --only ${options.parts.join(',')}` : ''}`;
-    sections.push(`Command: \`${command}\`, run on ${new Date().toISOString().slice(0, 10)}.\n\n${await describeMachine()}`);
+    const command = [
+      'npm run bench --',
+      ...(options.quick ? ['--quick'] : []),
+      ...(options.parts.length < PARTS.length ? ['--only', options.parts.join(',')] : []),
+      '--database',
+      options.database,
+    ].join(' ');
+    sections.push(`Command: \`${command}\`, run on ${new Date().toISOString().slice(0, 10)}.\n\n${await describeMachine(options.database)}`);
+    const loads: string[] = [];
     for (const part of options.parts) {
+      const loadBefore = loadAverage();
       switch (part) {
         case 'throughput':
           sections.push(await runThroughput(wharf, distribution, options.sizes, workDir));
@@ -224,7 +269,9 @@ async function main(): Promise<void> {
           sections.push(await runMemory(wharf, distribution, options.sizes, workDir));
           break;
       }
+      loads.push(`${part} ${loadBefore} → ${loadAverage()}`);
     }
+    sections.push(`Load average (1 minute) before → after each part: ${loads.join('; ')}.`);
   } finally {
     await Promise.all(registries.map((registry) => registry.stop()));
     await rm(workDir, { recursive: true, force: true });

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startDistribution } from '../clients/distribution.ts';
+import { createPostgresDatabase } from '../support/database.ts';
 import { findFreePort } from '../support/tools.ts';
+
+/** Where Wharf keeps its metadata during a run. */
+export type BenchDatabase = 'postgres' | 'pglite';
 
 /** One registry under test, reached over HTTP on 127.0.0.1. */
 export interface BenchRegistry {
@@ -27,20 +31,26 @@ const STARTUP_TIMEOUT_MS = 120_000;
 
 /**
  * Starts Wharf as a child process (`node --import tsx api/main.ts`) on a free loopback
- * port with a fresh data folder. It uses DATABASE_URL when set, else embedded PGlite.
+ * port with a fresh data folder. On 'postgres' it gets a new database on the server at
+ * WHARF_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432), dropped by `stop`; on
+ * 'pglite' it uses the embedded database in its data folder.
  */
-export async function startWharfProcess(): Promise<BenchRegistry> {
+export async function startWharfProcess(database: BenchDatabase): Promise<BenchRegistry> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-bench-'));
+  const postgres = database === 'postgres' ? await createPostgresDatabase('wharf_bench') : undefined;
   const port = await findFreePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    DATABASE_URL: postgres?.url,
     PORT: String(port),
     WHARF_HOST: '127.0.0.1',
     WHARF_DATA_DIR: dataDir,
     WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
     WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'warn',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+  // For example `--cpu-prof --cpu-prof-dir=DIR` to profile Wharf during a run.
+  const nodeOptions = process.env.WHARF_BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'api/main.ts'], {
     cwd: REPOSITORY_ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -53,6 +63,7 @@ export async function startWharfProcess(): Promise<BenchRegistry> {
       child.kill('SIGTERM');
       await exited;
     }
+    await postgres?.drop();
     await rm(dataDir, { recursive: true, force: true });
   };
 

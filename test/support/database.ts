@@ -22,8 +22,15 @@ function withDatabase(url: string, database: string): string {
 /** Creates an empty PostgreSQL database for one test file, or selects PGlite. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (USE_PGLITE) return { url: undefined, drop: async () => {} };
+  return createPostgresDatabase('wharf_test');
+}
 
-  const name = `wharf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+/**
+ * Creates an empty database named `prefix` plus a unique suffix on the server at
+ * TEST_POSTGRES_URL. `drop` removes it, ending any session still connected.
+ */
+export async function createPostgresDatabase(prefix: string): Promise<TestDatabase & { url: string }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
