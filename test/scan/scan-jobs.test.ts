@@ -7,9 +7,9 @@ import { runCommand } from '../../api/cli/commands/index.ts';
 import { USE_PGLITE } from '../support/database.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 import { buildIndex, OCI_INDEX, RegistryClient } from '../support/registry-client.ts';
-import { allAdvisories } from './support/advisories.ts';
+import { allAdvisories, npmLodash } from './support/advisories.ts';
 import { alpineLayer, nodeAppLayer, pythonLayer } from './support/images.ts';
-import { buildImageFromLayers } from './support/push.ts';
+import { buildImageFromLayers, waitForScanJobs } from './support/push.ts';
 
 describe('scan jobs', () => {
   let wharf: TestWharf;
@@ -85,6 +85,24 @@ describe('scan jobs', () => {
     );
     assert.equal(anonymous.status, 404);
     assert.equal(missing.status, 404);
+  });
+
+  test('changed advisories rescan images', async () => {
+    const before = await wharf.services.scan.advisories.currentVersion();
+    const changed = allAdvisories.map((advisory) => (advisory.id === npmLodash.id ? { ...advisory, summary: 'Command injection in lodash template' } : advisory));
+    await writeFile(path.join(advisoryDir, 'advisories.json'), JSON.stringify(changed));
+
+    const result = await runCommand(['vulndb', 'import', advisoryDir], wharf.services);
+    const artifacts = await wharf.services.db.prisma.artifact.findMany({ where: { repository: { name: 'apps/mixed' }, scanReport: { isNot: null } }, select: { digest: true } });
+    for (const artifact of artifacts) await waitForScanJobs(wharf, 'apps/mixed', artifact.digest);
+    const reports = await wharf.services.db.prisma.scanReport.findMany({ where: { artifact: { repository: { name: 'apps/mixed' } } }, select: { advisoryDatabaseVersion: true } });
+    const lodash = await wharf.services.db.prisma.scanVulnerability.findMany({ where: { advisoryId: npmLodash.id }, select: { summary: true } });
+
+    assert.equal(before, 1);
+    assert.equal(result.output, `read 7 documents: 0 added, 1 updated, 6 unchanged, 0 invalid\nadvisory database is now version 2; 2 scanned artifacts queued for a rescan\n`);
+    assert.equal(artifacts.length, 2);
+    assert.deepEqual(reports.map((report) => report.advisoryDatabaseVersion), [2, 2]);
+    assert.deepEqual(lodash, [{ summary: 'Command injection in lodash template' }]);
   });
 
   test('claims skip locked jobs', async () => {

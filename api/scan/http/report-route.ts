@@ -2,7 +2,7 @@
  * GET /api/scan/repositories/{repository}/artifacts/{tag or digest}/report
  * sends the latest vulnerability report as a JSON download: one entry per image
  * manifest (each platform of an index). Needs scan:read in the project; a
- * project the caller may not read answers 404, as a missing one does.
+ * project the caller may not read returns 404, as a missing one does.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InvalidCredentialsError } from '../../access/caller.ts';
