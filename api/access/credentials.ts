@@ -11,6 +11,9 @@ import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
 /** How long a verified password is trusted without hashing it again, in milliseconds. */
 const VERIFIED_TTL_MS = 30_000;
 
+/** A user's sign-in data as `UserService.findCredentials` returns it. */
+type StoredCredentials = Awaited<ReturnType<UserService['findCredentials']>>;
+
 /** Called after a failed sign-in, for the audit log; `kind` tells a robot's name from a user's. */
 export type LoginFailureListener = (failure: { username: string; kind: 'user' | 'robot'; ip: string | undefined; reason: string }) => void;
 
@@ -57,16 +60,20 @@ export class CallerResolver {
       return { kind: 'robot', robot, credential: 'robot-secret' };
     }
 
-    await this.throttle.check(username, ip);
     if (secret.startsWith(ACCESS_TOKEN_PREFIX)) {
+      const throttle = await this.throttle.check(username, ip);
       const user = await this.accessTokens.authenticate(username, secret);
       if (!user) return this.#fail(username, ip, 'invalid, revoked or expired access token');
-      await this.throttle.recordSuccess(username);
+      if (throttle.userCounted) await this.throttle.recordSuccess(username);
       return { kind: 'user', user, credential: 'access-token' };
     }
 
-    const user = await this.#verifyPassword(username, secret);
+    // Registry clients send Basic credentials on every request, so both reads run at once.
+    const [throttle, account] = await Promise.all([this.throttle.check(username, ip), this.users.findCredentials(username)]);
+    const user = await this.#verifyPassword(account, secret);
     if (!user) return this.#fail(username, ip, 'invalid username or password');
+    // Also on a cached success: failures between two cached sign-ins must not add up to a lock.
+    if (throttle.userCounted) await this.throttle.recordSuccess(username);
     return { kind: 'user', user, credential: 'password' };
   }
 
@@ -102,8 +109,7 @@ export class CallerResolver {
     }
   }
 
-  async #verifyPassword(username: string, password: string): Promise<UserIdentity | undefined> {
-    const account = await this.users.findCredentials(username);
+  async #verifyPassword(account: StoredCredentials | null, password: string): Promise<UserIdentity | undefined> {
     if (!account || account.disabled) {
       // Spend the argon2 time a real account costs, so response times do not tell
       // which user names exist or are disabled.
@@ -122,9 +128,6 @@ export class CallerResolver {
       if (this.#verified.size > 10_000) this.#verified.clear();
       this.#verified.set(key, Date.now() + VERIFIED_TTL_MS);
     }
-
-    // Also on a cached success: failures between two cached sign-ins must not add up to a lock.
-    await this.throttle.recordSuccess(username);
     return identity;
   }
 

@@ -6,6 +6,12 @@ const LIMITS = { user: 10, ip: 50 } as const;
 const WINDOW_MS = 5 * 60 * 1000;
 const LOCK_MS = 5 * 60 * 1000;
 
+/** What `check` found besides a lock. */
+export interface ThrottleState {
+  /** The user has failures counted (or a lock that ran out) for `recordSuccess` to clear. */
+  userCounted: boolean;
+}
+
 /**
  * Counts failed sign-ins per user name and per client address in PostgreSQL, so
  * every instance sees the same counts, and locks a key that fails too often.
@@ -15,13 +21,18 @@ const LOCK_MS = 5 * 60 * 1000;
 export class LoginThrottle {
   constructor(private readonly prisma: Prisma) {}
 
-  /** Raises TooManyAttemptsError while the user (when given) or the address is locked. */
-  async check(username: string | undefined, ip: string | undefined): Promise<void> {
+  /**
+   * Raises TooManyAttemptsError while the user (when given) or the address is
+   * locked. Otherwise tells whether the user has a row that a successful sign-in
+   * should clear, so the common case (no failures) costs this one query.
+   */
+  async check(username: string | undefined, ip: string | undefined): Promise<ThrottleState> {
     const keys = this.#keys(username, ip).map((entry) => entry.key);
-    if (keys.length === 0) return;
-    const rows = await this.prisma.loginThrottle.findMany({ where: { key: { in: keys }, lockedUntil: { gt: new Date() } } });
+    if (keys.length === 0) return { userCounted: false };
+    const rows = await this.prisma.loginThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, lockedUntil: true } });
     const lockedUntil = Math.max(0, ...rows.map((row) => row.lockedUntil?.getTime() ?? 0));
     if (lockedUntil > Date.now()) throw new TooManyAttemptsError(Math.ceil((lockedUntil - Date.now()) / 1000));
+    return { userCounted: rows.some((row) => row.key === `user:${username}`) };
   }
 
   async recordFailure(username: string | undefined, ip: string | undefined): Promise<void> {
@@ -52,10 +63,10 @@ export class LoginThrottle {
   }
 
   /**
-   * Deletes the rows that no longer count: their window has passed and no lock
-   * is in force. The next failure for such a key starts a new window anyway, so
-   * this changes no outcome; it keeps the table from growing with every name
-   * and address that ever failed. Returns the number of rows deleted.
+   * Deletes the rows whose window has passed and whose lock, if any, has ended,
+   * and returns how many it deleted. The next failure for such a key starts a
+   * new window anyway, so pruning changes no outcome. It keeps the table from
+   * growing with every name and address that ever failed.
    */
   async prune(): Promise<number> {
     // The database clock, as recordFailure uses it, so the instances' clocks do not matter.

@@ -1,6 +1,7 @@
 import { parseDigest } from '../digest/digest.ts';
 import { OCI_INDEX } from '../manifests/media-types.ts';
 import { ReferrersService } from '../manifests/referrers-service.ts';
+import { repositoryNotFound } from '../repositories/repository-service.ts';
 import type { RegistryContext } from './context.ts';
 import { nextPageLink, readPageRequest } from './pagination.ts';
 
@@ -10,12 +11,12 @@ const DEFAULT_CATALOG_PAGE = 100;
 /** GET /v2/<name>/tags/list with `n` and `last`. */
 export async function listTags(context: RegistryContext): Promise<void> {
   const { services, reply, query } = context;
-  const repository = await services.repositories.get(context.name);
   // No `n` means every tag. TagService asks for limit + 1 rows, and Prisma 7 returns no
   // rows at all for a `take` above Number.MAX_SAFE_INTEGER, so stay one below it.
   const page = readPageRequest(query, Number.MAX_SAFE_INTEGER - 1);
 
-  const result = await services.tags.list(repository.id, page.limit, page.last);
+  const result = await services.tags.list(context.name, page.limit, page.last);
+  if (!result) throw repositoryNotFound(context.name);
   if (result.next !== undefined) reply.header('link', nextPageLink(`/v2/${context.name}/tags/list`, page.limit, result.next));
   await reply.type('application/json').send(JSON.stringify({ name: context.name, tags: result.items }));
 }

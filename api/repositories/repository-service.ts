@@ -8,6 +8,11 @@ export interface RepositoryRef {
   projectId: number;
 }
 
+/** The NAME_UNKNOWN error for a repository that does not exist. */
+export function repositoryNotFound(name: string): WharfError {
+  return new WharfError('NAME_UNKNOWN', `repository "${name}" not found`, { name });
+}
+
 /** Finds repositories and creates them on first push. */
 export class RepositoryService {
   constructor(private readonly prisma: Prisma) {}
@@ -30,7 +35,7 @@ export class RepositoryService {
   /** Like `find`, but raises NAME_UNKNOWN when the repository does not exist. */
   async get(name: string): Promise<RepositoryRef> {
     const repository = await this.find(name);
-    if (!repository) throw new WharfError('NAME_UNKNOWN', `repository "${name}" not found`, { name });
+    if (!repository) throw repositoryNotFound(name);
     return repository;
   }
 

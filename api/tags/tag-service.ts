@@ -17,21 +17,27 @@ export class TagService {
   constructor(private readonly prisma: Prisma) {}
 
   /**
-   * Tags after `last` (exclusive), at most `limit`. Keyset pagination on the
+   * Tags of the named repository after `last` (exclusive), at most `limit`, or
+   * undefined when no repository has that name. One query finds the repository
+   * and the page, so a tag list costs one round trip. Keyset pagination on the
    * (repository_id, name) index, so every page costs the same; the names come
    * back as one JSON array so a page of thousands decodes as a single value.
    */
-  async list(repositoryId: number, limit: number, last?: string): Promise<Page<string>> {
-    if (limit === 0) return { items: [] };
-
+  async list(repository: string, limit: number, last?: string): Promise<Page<string> | undefined> {
     const rows = await this.prisma.$queryRaw<{ names: string[] }[]>`
-      SELECT COALESCE(json_agg(name ORDER BY name), '[]'::json) AS names
-      FROM (
-        SELECT name FROM tags
-        WHERE repository_id = ${repositoryId} AND name > ${last ?? ''}
-        ORDER BY name
-        LIMIT ${Math.min(limit, Number.MAX_SAFE_INTEGER - 1) + 1}
-      ) AS page`;
-    return toPage(rows[0]?.names ?? [], limit);
+      SELECT COALESCE((
+        SELECT json_agg(name ORDER BY name)
+        FROM (
+          SELECT t.name FROM tags t
+          WHERE t.repository_id = r.id AND t.name > ${last ?? ''}
+          ORDER BY t.name
+          LIMIT ${Math.min(limit, Number.MAX_SAFE_INTEGER - 1) + 1}
+        ) AS page
+      ), '[]'::json) AS names
+      FROM repositories r
+      WHERE r.name = ${repository}`;
+    const row = rows[0];
+    if (!row) return undefined;
+    return limit === 0 ? { items: [] } : toPage(row.names, limit);
   }
 }
