@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { runCommand } from '../../api/cli/commands/index.ts';
+import { USE_PGLITE } from '../support/database.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 import { expectError, expectStatus, OCI_MANIFEST, RegistryClient } from '../support/registry-client.ts';
 import { allAdvisories } from './support/advisories.ts';
@@ -11,6 +14,8 @@ import { debianLayers } from './support/images.ts';
 import { buildImageFromLayers, waitForScanJobs } from './support/push.ts';
 import { buildZip } from './support/zip.ts';
 import { graphql } from '../graphql/graphql-client.ts';
+
+const run = promisify(execFile);
 
 describe('scan on push and pull policy', () => {
   let wharf: TestWharf;
@@ -110,5 +115,51 @@ describe('scan on push and pull policy', () => {
     // The SBOM is a referrer of the image.
     const referrers = await registry.getJson<{ manifests: { digest: string; artifactType: string }[] }>(`/v2/secure/app/referrers/${image.digest}`);
     assert.deepEqual(referrers.manifests.map((manifest) => [manifest.digest, manifest.artifactType]), [[view.sbomDigest, 'application/vnd.cyclonedx+json']]);
+  });
+
+  test('system allowlist and expiry', async (t) => {
+    const debian = debianLayers();
+    if (!debian) {
+      t.skip('this machine is not Debian 12 with libc6 installed');
+      return;
+    }
+    await wharf.services.projects.create('strict', { public: false });
+    await graphql(wharf, 'mutation { updateProjectScanSettings(project: "strict", scanOnPush: true, preventSeverity: "Low") { scanOnPush } }', {}, wharf.adminAuth);
+    const image = await buildImageFromLayers([debian.lower]);
+    await registry.pushImage('strict/app', image, '1.0');
+    await waitForScanJobs(wharf, 'strict/app', image.digest);
+    const pull = () => registry.request('GET', '/v2/strict/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
+
+    const expired = await graphql(wharf, 'mutation { allowCves(project: "strict", cveIds: ["CVE-2026-4438"], expiresAt: "2020-01-01T00:00:00Z") { cveId } }', {}, wharf.adminAuth);
+    const withExpired = await pull();
+    const system = await graphql(wharf, 'mutation { allowCves(cveIds: ["CVE-2026-4438"]) { cveId } }', {}, wharf.adminAuth);
+    const withSystem = await pull();
+    await graphql(wharf, 'mutation { disallowCves(cveIds: ["CVE-2026-4438"]) { cveId } }', {}, wharf.adminAuth);
+    const afterRemoval = await pull();
+    const listed = await graphql(wharf, '{ systemCveAllowlist { cveId } }', {}, wharf.adminAuth);
+
+    assert.deepEqual(expired.data, { allowCves: [{ cveId: 'CVE-2026-4438' }] });
+    await expectError(withExpired, 403, 'DENIED');
+    assert.deepEqual(system.data, { allowCves: [{ cveId: 'CVE-2026-4438' }] });
+    await expectStatus(withSystem, 200, 'GET with the system allowlist');
+    await expectError(afterRemoval, 403, 'DENIED');
+    assert.deepEqual(listed.data, { systemCveAllowlist: [] });
+  });
+
+  test('scan command in its own process', { skip: USE_PGLITE ? 'the CLI shares the database only on PostgreSQL' : false }, async (t) => {
+    if (!debianLayers()) {
+      t.skip('this machine is not Debian 12 with libc6 installed');
+      return;
+    }
+    const env = { ...process.env, DATABASE_URL: wharf.databaseUrl!, WHARF_DATA_DIR: wharf.dataDir, WHARF_ADMIN_PASSWORD: 'unused-admin-password' };
+
+    const result = await run(process.execPath, ['--import', 'tsx', 'api/cli/main.ts', 'scan', 'secure/app:1.0'], { env, timeout: 120_000 });
+
+    const lines = result.stdout.split('\n');
+    assert.match(lines[0]!, /^secure\/app@sha256:[0-9a-f]{64}$/);
+    assert.match(lines[1]!, /^ {2}scanner wharf \S+, advisory database version 1$/);
+    assert.match(lines[2]!, /^ {2}Debian GNU\/Linux 12 \(bookworm\), \d+ packages$/);
+    assert.equal(lines[3], '  1 vulnerabilities (1 fixable): Critical 0, High 0, Medium 1, Low 0, Negligible 0, Unknown 0');
+    assert.equal(lines[4], '  Medium\tDEBIAN-CVE-2026-4438 CVE-2026-4438\tlibc6 2.36-9+deb12u13\tfixed in 2.36-9+deb12u14');
   });
 });
