@@ -16,14 +16,14 @@ export type { RegistryAction } from './permissions.ts';
 const NONE: ReadonlySet<Permission> = new Set();
 const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
 
-/** Whether a robot's grant covers the project: `*` for a system robot, otherwise the project the grant was made for. */
+/** Returns whether a robot's grant covers the project: `*` for a system robot, otherwise the project the grant was made for. */
 function grantCovers(robot: RobotIdentity, grant: RobotGrant, projectId: number): boolean {
   if (robot.projectId !== null && robot.projectId !== projectId) return false;
   if (grant.project === '*') return robot.projectId === null;
   return grant.projectId === projectId;
 }
 
-/** What one robot grant allows: its actions, and reading the project, as readableProjects() lists it. */
+/** Returns the permissions one robot grant gives: its actions, plus reading the project, as readableProjects() lists it. */
 function grantPermissions(grant: RobotGrant): ReadonlySet<Permission> {
   return new Set<Permission>(['project:read', ...grant.actions]);
 }
@@ -90,9 +90,9 @@ export class AccessPolicy {
   }
 
   /**
-   * Names of the projects where the caller holds `permission` (by default
-   * pull, for the catalog), or 'all'. Lists and single reads agree: a project
-   * is listed exactly when `permissions()` for it holds `permission`.
+   * Returns the names of the projects where the caller has `permission` (by
+   * default pull, for the catalog), or 'all'. Lists and single reads agree, so
+   * a project is listed exactly when `permissions()` for it includes `permission`.
    */
   async readableProjects(caller: Caller, permission: Permission = 'repository:pull'): Promise<'all' | string[]> {
     if (this.isSystemAdmin(caller)) return 'all';

@@ -36,8 +36,8 @@ export async function resolveSessionCaller(_services: Services, _request: Fastif
  * falling back to anonymous, so a client notices an expired token.
  *
  * NOTE: a registry token from /service/token identifies its user or robot
- * here with all of their rights, not only the repository scopes it carries,
- * so until it expires it is worth as much as the password it was issued for.
+ * here with all of their rights to read, not only the repository scopes it
+ * carries; registryTokenGuardPlugin refuses its mutations.
  */
 export async function createContext(services: Services, request: FastifyRequest): Promise<GraphqlContext> {
   const caller = await resolveCaller(services, request);

@@ -5,6 +5,7 @@ import type { Services } from '../app/services.ts';
 import { createContext, type GraphqlContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { costLimitPlugin, depthLimitRule } from './limits.ts';
+import { registryTokenGuardPlugin } from './registry-token-guard.ts';
 import { buildGraphqlSchema } from './schema.ts';
 
 /**
@@ -21,7 +22,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services):
     includeStacktraceInErrorResponses: development,
     formatError: createErrorFormatter(services.logger, development),
     validationRules: [depthLimitRule()],
-    plugins: [costLimitPlugin(schema)],
+    plugins: [costLimitPlugin(schema), registryTokenGuardPlugin()],
   });
   await apollo.start();
   // Fastify drains connections itself when Wharf stops, so Apollo gets no drain plugin.

@@ -111,7 +111,7 @@ export class RobotService {
     return grants.map((grant) => {
       if (grant.project === '*') return grant;
       const projectId = ids.get(grant.project);
-      if (projectId === undefined) throw new WharfError('NOT_FOUND', `project "${grant.project}" not found`);
+      if (projectId === undefined) throw new WharfError('NOT_FOUND', `project "${grant.project}" not found; create it before granting a robot access to it`);
       return { ...grant, projectId };
     });
   }

@@ -53,6 +53,13 @@ describe('GraphQL users and sign-in', () => {
     const response = await graphql(wharf, '{ me { username } }', {}, `Bearer ${token}`);
     assert.equal(response.errors, undefined);
     assert.equal(response.data?.me.username, 'alice');
+
+    // A short-lived pull token must not mint a lasting secret or change anything.
+    const minted = await graphql(wharf, 'mutation { createAccessToken(input: { name: "from-pull-token" }) { secret } }', {}, `Bearer ${token}`);
+    assert.equal(errorCode(minted), 'FORBIDDEN');
+    assert.equal(minted.status, 403);
+    const tokens = await graphql(wharf, '{ me { accessTokens { name } } }', {}, alice);
+    assert.equal(tokens.data?.me.accessTokens.some((item: { name: string }) => item.name === 'from-pull-token'), false);
   });
 
   test('Bearer access token identifies user', async () => {
