@@ -1,5 +1,6 @@
 /**
- * Vulnerability scanning building blocks, with no database or HTTP:
+ * Vulnerability scanning. The building blocks below need no database or HTTP,
+ * and scan-services.ts wires them to PostgreSQL, storage and the job queue:
  *
  * - `readImageInventory(layers)` streams an image's layers and lists its packages;
  * - `readAdvisories(path)` reads OSV advisories from JSON files, folders or zips;
