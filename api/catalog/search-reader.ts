@@ -68,6 +68,8 @@ function hitsSql(text: string, scope: SearchScope): Prisma.Sql {
       CASE WHEN jsonb_typeof(c.entry->'keywords') = 'array' THEN c.entry->'keywords' ELSE '[]'::jsonb END
     ) AS k(keyword) ON TRUE
     WHERE ${inProjects(Prisma.sql`c.project_id`, scope.chartProjects)}
+      -- Cheap filter on the keyword list as JSON text; HAVING below decides on each keyword.
+      AND (strpos(lower(c.name), ${needle}) > 0 OR strpos(lower(c.entry->>'keywords'), ${needle}) > 0)
     GROUP BY c.project_id, p.name, c.name
     HAVING bool_or(strpos(lower(c.name), ${needle}) > 0) OR bool_or(strpos(lower(k.keyword), ${needle}) > 0)`;
 }
@@ -82,26 +84,28 @@ function hitsSql(text: string, scope: SearchScope): Prisma.Sql {
 export class SearchReader {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** One page of hits, keyset-paginated on (rank, key). */
-  async search(options: SearchOptions): Promise<SearchHit[]> {
-    if (options.limit === 0) return [];
+  /**
+   * One page of hits, keyset-paginated on (rank, key), and the number of
+   * hits per type and project before the type and project filters. One
+   * statement finds the hits once for both.
+   */
+  async search(options: SearchOptions): Promise<{ hits: SearchHit[]; facets: SearchFacetRow[] }> {
     const types = options.types ? Prisma.sql`AND h.type = ANY(${[...options.types]}::text[])` : Prisma.empty;
     const projects = options.projectIds ? Prisma.sql`AND h.project_id = ANY(${[...options.projectIds]}::int[])` : Prisma.empty;
     const after = options.after ? Prisma.sql`AND (h.rank, h.key COLLATE "C") > (${options.after.rank}, ${options.after.key} COLLATE "C")` : Prisma.empty;
-    return this.prisma.$queryRaw<SearchHit[]>`
-      WITH hits AS (${hitsSql(options.text, options.scope)})
-      SELECT h.rank, h.type, h.project_id AS "projectId", h.key, h.repository_id AS "repositoryId", h.artifact_id AS "artifactId",
-        h.tag, h.chart, h.keyword
-      FROM hits h WHERE TRUE ${types} ${projects} ${after}
-      ORDER BY h.rank, h.key COLLATE "C"
-      LIMIT ${options.limit}`;
-  }
-
-  /** Number of hits per type and project, before any type or project filter. */
-  async facets(text: string, scope: SearchScope): Promise<SearchFacetRow[]> {
-    const rows = await this.prisma.$queryRaw<{ type: SearchHitType; projectId: number; count: bigint }[]>`
-      WITH hits AS (${hitsSql(text, scope)})
-      SELECT h.type, h.project_id AS "projectId", COUNT(*) AS count FROM hits h GROUP BY h.type, h.project_id`;
-    return rows.map((row) => ({ ...row, count: Number(row.count) }));
+    const rows = await this.prisma.$queryRaw<{ hits: SearchHit[]; facets: SearchFacetRow[] }[]>`
+      WITH hits AS MATERIALIZED (${hitsSql(options.text, options.scope)}),
+      page AS (
+        SELECT h.rank, h.type, h.project_id AS "projectId", h.key, h.repository_id AS "repositoryId", h.artifact_id AS "artifactId",
+          h.tag, h.chart, h.keyword
+        FROM hits h WHERE TRUE ${types} ${projects} ${after}
+        ORDER BY h.rank, h.key COLLATE "C"
+        LIMIT ${options.limit}
+      ),
+      facets AS (SELECT h.type, h.project_id AS "projectId", COUNT(*)::int AS count FROM hits h GROUP BY h.type, h.project_id)
+      SELECT
+        (SELECT COALESCE(json_agg(page ORDER BY page.rank, page.key COLLATE "C"), '[]'::json) FROM page) AS hits,
+        (SELECT COALESCE(json_agg(facets), '[]'::json) FROM facets) AS facets`;
+    return { hits: rows[0]?.hits ?? [], facets: rows[0]?.facets ?? [] };
   }
 }

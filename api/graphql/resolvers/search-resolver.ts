@@ -74,10 +74,14 @@ export class SearchResolver {
     };
     const projectIds = projectNames ? (await context.services.projects.listPage({ names: projectNames, limit: projectNames.length })).map((project) => project.id) : undefined;
 
-    const [rows, facetRows] = await Promise.all([
-      context.catalog.search.search({ text: needle, scope, ...(types ? { types } : {}), ...(projectIds ? { projectIds } : {}), ...(position ? { after: position } : {}), limit: limit + 1 }),
-      context.catalog.search.facets(needle, scope),
-    ]);
+    const { hits: rows, facets: facetRows } = await context.catalog.search.search({
+      text: needle,
+      scope,
+      ...(types ? { types } : {}),
+      ...(projectIds ? { projectIds } : {}),
+      ...(position ? { after: position } : {}),
+      limit: limit + 1,
+    });
     const totalCount = facetRows
       .filter((row) => (!types || types.includes(row.type)) && (!projectIds || projectIds.includes(row.projectId)))
       .reduce((sum, row) => sum + row.count, 0);
