@@ -4,8 +4,8 @@ import { ROBOT_PREFIX, type RobotService } from '../robots/robot-service.ts';
 import type { TokenService } from '../token/token-service.ts';
 import { hashPassword, verifyPassword } from '../users/passwords.ts';
 import type { UserService } from '../users/user-service.ts';
-import { ANONYMOUS, type Caller, InvalidCredentialsError, type UserIdentity } from './caller.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import { ANONYMOUS, type Caller, InvalidCredentialsError, TooManyAttemptsError, type UserIdentity } from './caller.ts';
+import type { LoginThrottle, ThrottleState } from './login-throttle.ts';
 import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
 
 /** How long a verified password is trusted without hashing it again, in milliseconds. */
@@ -14,8 +14,12 @@ const VERIFIED_TTL_MS = 30_000;
 /** A user's sign-in data as `UserService.findCredentials` returns it. */
 type StoredCredentials = Awaited<ReturnType<UserService['findCredentials']>>;
 
-/** Called after a failed sign-in, for the audit log; `kind` tells a robot's name from a user's. */
-export type LoginFailureListener = (failure: { username: string; kind: 'user' | 'robot'; ip: string | undefined; reason: string }) => void;
+/**
+ * Listener called after a failed sign-in, for the audit log. `kind` separates
+ * robot names from user names. `locked` marks an attempt rejected without a
+ * check of its secret because the user or address is locked.
+ */
+export type LoginFailureListener = (failure: { username: string; kind: 'user' | 'robot'; ip: string | undefined; reason: string; locked: boolean }) => void;
 
 /**
  * Turns an Authorization header into a caller: HTTP Basic with a password, a
@@ -54,14 +58,14 @@ export class CallerResolver {
     if (username === '' && secret === '') return ANONYMOUS;
 
     if (username.startsWith(ROBOT_PREFIX)) {
-      await this.throttle.check(undefined, ip);
+      await this.#checkThrottle(username, ip);
       const robot = await this.robots.authenticate(username, secret);
       if (!robot) return this.#fail(username, ip, 'invalid, disabled or expired robot credentials');
       return { kind: 'robot', robot, credential: 'robot-secret' };
     }
 
     if (secret.startsWith(ACCESS_TOKEN_PREFIX)) {
-      const throttle = await this.throttle.check(username, ip);
+      const throttle = await this.#checkThrottle(username, ip);
       const user = await this.accessTokens.authenticate(username, secret);
       if (!user) return this.#fail(username, ip, 'invalid, revoked or expired access token');
       if (throttle.userCounted) await this.throttle.recordSuccess(username);
@@ -69,7 +73,7 @@ export class CallerResolver {
     }
 
     // Registry clients send Basic credentials on every request, so both reads run at once.
-    const [throttle, account] = await Promise.all([this.throttle.check(username, ip), this.users.findCredentials(username)]);
+    const [throttle, account] = await Promise.all([this.#checkThrottle(username, ip), this.users.findCredentials(username)]);
     const user = await this.#verifyPassword(account, secret);
     if (!user) return this.#fail(username, ip, 'invalid username or password');
     // Also on a cached success: failures between two cached sign-ins must not add up to a lock.
@@ -131,10 +135,23 @@ export class CallerResolver {
     return identity;
   }
 
+  /** Checks the throttle (by address only for robots) and reports an attempt it rejects as a failed sign-in. */
+  async #checkThrottle(username: string, ip: string | undefined): Promise<ThrottleState> {
+    const kind = username.startsWith(ROBOT_PREFIX) ? 'robot' : 'user';
+    try {
+      return await this.throttle.check(kind === 'robot' ? undefined : username, ip);
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError) {
+        this.onLoginFailure({ username, kind, ip, reason: 'locked after repeated failures', locked: true });
+      }
+      throw error;
+    }
+  }
+
   async #fail(username: string, ip: string | undefined, reason: string): Promise<never> {
     const kind = username.startsWith(ROBOT_PREFIX) ? 'robot' : 'user';
     await this.throttle.recordFailure(kind === 'robot' ? undefined : username, ip);
-    this.onLoginFailure({ username, kind, ip, reason });
+    this.onLoginFailure({ username, kind, ip, reason, locked: false });
     throw new InvalidCredentialsError(reason);
   }
 }

@@ -77,8 +77,11 @@ export function createServices(config: Config, db: Database, storage: StorageDri
   const audit = new AuditService(prisma, logger);
   const loginThrottle = new LoginThrottle(prisma);
   const callers = new CallerResolver(users, accessTokens, robots, loginThrottle, tokens);
-  callers.onLoginFailure = ({ username, kind, ip, reason }) => {
-    void audit.record({ actor: username, actorKind: kind, clientIp: ip, action: 'login', resource: `${kind}:${username}`, outcome: 'failure', detail: { reason } });
+  callers.onLoginFailure = ({ username, kind, ip, reason, locked }) => {
+    const entry = { actor: username, actorKind: kind, clientIp: ip, action: 'login', resource: `${kind}:${username}`, outcome: 'failure' as const, detail: { reason } };
+    // Attempts against a lock can come by the thousand, so they are counted into aggregated rows.
+    if (locked) audit.recordAggregated(entry);
+    else void audit.record(entry);
   };
 
   const core = {

@@ -24,23 +24,24 @@ export interface AuditQuery {
   limit: number;
 }
 
-/** Pull events are buffered and written in batches at most this often. */
-const PULL_FLUSH_INTERVAL_MS = 2000;
-/** Distinct pull events held before a flush is forced. */
-const PULL_BUFFER_LIMIT = 1000;
+/** Aggregated events are buffered and written in batches at most this often. */
+const FLUSH_INTERVAL_MS = 2000;
+/** Distinct aggregated events held before a flush is forced. */
+const BUFFER_LIMIT = 1000;
 
 export function actorOf(caller: Caller): { actor: string; actorKind: string } {
   return { actor: callerName(caller), actorKind: caller.kind };
 }
 
 /**
- * The audit log. Changes are written as they happen. Pulls are aggregated per
- * actor, address, repository and digest and written every few seconds with a
- * count, so a pull storm costs one row per distinct pull; a failed write is
- * logged with the number of events it lost, never dropped silently.
+ * The audit log. Changes are written as they happen. Pulls, and sign-in
+ * attempts rejected while locked, are aggregated per actor, address, action
+ * and resource, then written every few seconds with a count. A pull storm or a
+ * password-guessing run so costs one row per distinct event. A failed write is
+ * logged with the number of events it lost, so none is dropped silently.
  */
 export class AuditService {
-  readonly #pulls = new Map<string, AuditEntry & { count: number; occurredAt: Date }>();
+  readonly #pending = new Map<string, AuditEntry & { count: number; occurredAt: Date }>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -57,33 +58,39 @@ export class AuditService {
     }
   }
 
+  /** Buffers a pull for the next batch. */
   recordPull(entry: AuditEntry): void {
-    const key = [entry.actor, entry.actorKind, entry.clientIp ?? '', entry.resource].join('\0');
-    const existing = this.#pulls.get(key);
-    if (existing) existing.count += 1;
-    else this.#pulls.set(key, { ...entry, count: 1, occurredAt: new Date() });
+    this.recordAggregated(entry);
+  }
 
-    if (this.#pulls.size >= PULL_BUFFER_LIMIT) void this.flush();
+  /** Buffers an event that may repeat many times, counting repeats into one row per batch. */
+  recordAggregated(entry: AuditEntry): void {
+    const key = [entry.actor, entry.actorKind, entry.clientIp ?? '', entry.action, entry.outcome ?? '', entry.resource].join('\0');
+    const existing = this.#pending.get(key);
+    if (existing) existing.count += 1;
+    else this.#pending.set(key, { ...entry, count: 1, occurredAt: new Date() });
+
+    if (this.#pending.size >= BUFFER_LIMIT) void this.flush();
     else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.flush(), PULL_FLUSH_INTERVAL_MS);
+      this.#timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
       this.#timer.unref();
     }
   }
 
-  /** Writes buffered pull events; called on a timer and at shutdown. */
+  /** Writes buffered events. Runs on a timer and at shutdown. */
   async flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#pulls.size === 0) return;
+    if (this.#pending.size === 0) return;
 
-    const batch = [...this.#pulls.values()];
-    this.#pulls.clear();
+    const batch = [...this.#pending.values()];
+    this.#pending.clear();
     try {
       const projectIds = await this.#projectIds(batch);
       await this.prisma.auditEvent.createMany({ data: batch.map((entry) => this.#row(entry, entry.count, entry.occurredAt, projectIds)) });
     } catch (error) {
       const lost = batch.reduce((sum, entry) => sum + entry.count, 0);
-      this.logger.error({ err: error, lostPullEvents: lost }, 'failed to write aggregated pull events to the audit log');
+      this.logger.error({ err: error, lostEvents: lost }, 'failed to write aggregated events to the audit log');
     }
   }
 

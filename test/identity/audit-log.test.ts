@@ -203,8 +203,8 @@ describe('audit log', () => {
     audit.recordPull({ ...pull, resource: 'audited/app@2.0', projectId: 2 ** 40 });
     await audit.flush();
 
-    const logged = lines.map((line) => JSON.parse(line) as { lostPullEvents?: number; msg: string });
+    const logged = lines.map((line) => JSON.parse(line) as { lostEvents?: number; msg: string });
     assert.equal(logged.length, 1, lines.join(''));
-    assert.equal(logged[0]!.lostPullEvents, 3);
+    assert.equal(logged[0]!.lostEvents, 3);
   });
 });

@@ -751,6 +751,27 @@ describe('docker token service', () => {
       assert.equal(events[0]!.outcome, 'failure');
       assert.equal(JSON.stringify(events[0]!.detail ?? {}).includes('not-the-password'), false, 'the audit event holds the password');
     });
+    test('locked attempts are aggregated', async () => {
+      await wharf.services.users.create({ username: 'locked-out', password: PASSWORD });
+      for (let attempt = 1; attempt <= USER_FAILURE_LIMIT; attempt++) {
+        const failed = await request({ path: tokenPath([]), headers: { authorization: basicAuth('locked-out', `wrong-${attempt}`) }, localAddress: `127.0.9.${attempt}` });
+        assert.equal(failed.status, 401, `attempt ${attempt}`);
+      }
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const refused = await request({ path: tokenPath([]), headers: { authorization: basicAuth('locked-out', PASSWORD) }, localAddress: '127.0.9.100' });
+        assert.equal(refused.status, 429);
+      }
+
+      await wharf.services.audit.flush();
+      const events = (await wharf.services.audit.list({ limit: 100 })).filter((event) => event.clientIp === '127.0.9.100');
+      assert.equal(events.length, 1, 'one aggregated row for the refused attempts');
+      assert.equal(events[0]!.count, 3);
+      assert.equal(events[0]!.actor, 'locked-out');
+      assert.equal(events[0]!.action, 'login');
+      assert.equal(events[0]!.outcome, 'failure');
+      assert.deepEqual(events[0]!.detail, { reason: 'locked after repeated failures' });
+    });
+
     test('robot login failure is a robot event', async () => {
       const { robot } = await wharf.services.robots.create({
         name: 'audited',
