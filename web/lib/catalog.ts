@@ -1,16 +1,13 @@
 /**
- * Catalog data: repositories, artifacts, charts, search, quotas and scans.
- *
- * NOTE: these queries name the catalog fields that Wharf's GraphQL API is planned
- * to have (Relay connections of repositories, artifacts and charts, `search`,
- * quota and scan summaries). An API without a field rejects the query with
- * GRAPHQL_VALIDATION_FAILED, and the pages then show that the data is not
- * available. Check each query against schema.graphql when the catalog lands.
+ * Catalog data: repositories, artifacts, charts, search, quotas and scans, read
+ * through Wharf's GraphQL API. A server whose API lacks a field rejects the query
+ * with GRAPHQL_VALIDATION_FAILED, and the pages then say that the data is not
+ * available instead of showing anything in its place.
  */
 import { ApiError, describeError, type ReadableError } from './errors';
 import { graphql } from './session';
 
-/** Data for a page section: loaded, not offered by this API yet, or failed. */
+/** Data for a page section: loaded, not offered by this API, or failed. */
 export type CatalogResult<T> = { status: 'ok'; data: T } | { status: 'unavailable' } | { status: 'error'; error: ReadableError };
 
 async function load<T>(work: () => Promise<T>): Promise<CatalogResult<T>> {
@@ -20,6 +17,16 @@ async function load<T>(work: () => Promise<T>): Promise<CatalogResult<T>> {
     if (error instanceof ApiError && error.code === 'GRAPHQL_VALIDATION_FAILED') return { status: 'unavailable' };
     if (!(error instanceof ApiError)) console.error('catalog request failed', error);
     return { status: 'error', error: describeError(error) };
+  }
+}
+
+/** Runs a query for one object and returns null when the API reports NOT_FOUND. */
+async function orNull<T>(work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'NOT_FOUND') return null;
+    throw error;
   }
 }
 
@@ -45,105 +52,165 @@ function toPage<T>(connection: Connection<T>): Page<T> {
 
 const PAGE_FIELDS = 'totalCount pageInfo { hasNextPage endCursor }';
 
+/** Counts of the latest scan; the counts are null while status is NOT_SCANNED. */
 export interface ScanSummary {
-  /** For example notScanned, pending, running, finished or failed. */
-  status: string;
-  critical: number;
-  high: number;
-  medium: number;
-  low: number;
-  unknown: number;
+  status: 'NOT_SCANNED' | 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  critical: number | null;
+  high: number | null;
+  medium: number | null;
+  low: number | null;
+  other: number | null;
 }
 
-const SCAN_FIELDS = 'scanSummary { status critical high medium low unknown }';
+const SCAN_FIELDS = 'scan { status critical high medium low other }';
 
 export interface RepositorySummary {
   name: string;
+  path: string;
   artifactCount: number;
-  pullCount: number;
-  updatedAt: string | null;
-}
-
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant: string | null;
-}
-
-export interface ArtifactSummary {
-  digest: string;
-  mediaType: string;
-  artifactType: string | null;
+  tagCount: number;
   size: number;
   pushedAt: string | null;
   pulledAt: string | null;
-  tags: { name: string }[];
-  platforms: Platform[];
-  signed: boolean;
-  scanSummary: ScanSummary | null;
 }
 
-const ARTIFACT_SUMMARY_FIELDS = `digest mediaType artifactType size pushedAt pulledAt tags { name }
-  platforms { os architecture variant } signed ${SCAN_FIELDS}`;
+export interface Platform {
+  os: string | null;
+  architecture: string | null;
+  variant: string | null;
+}
+
+/** A project label on an artifact; `color` is #rrggbb or null. */
+export interface Label {
+  name: string;
+  color: string | null;
+}
+
+export type ArtifactKind = 'IMAGE' | 'IMAGE_INDEX' | 'CHART' | 'SIGNATURE' | 'SBOM' | 'OTHER';
+
+export interface ArtifactSummary {
+  digest: string;
+  kind: ArtifactKind;
+  mediaType: string;
+  artifactType: string | null;
+  size: number;
+  pushedAt: string;
+  pulledAt: string | null;
+  tags: { name: string; immutable: boolean }[];
+  platforms: Platform[];
+  referrers: { kind: ArtifactKind }[];
+  labels: Label[];
+  /** Null when the caller may not read scan results. */
+  scan: ScanSummary | null;
+}
+
+const ARTIFACT_SUMMARY_FIELDS = `digest kind mediaType artifactType size pushedAt pulledAt
+  tags { name immutable } platforms { os architecture variant } referrers { kind } labels { name color } ${SCAN_FIELDS}`;
+
+/** True when a signature (cosign or Notation) refers to the artifact. */
+export function isSigned(artifact: Pick<ArtifactSummary, 'referrers'>): boolean {
+  return artifact.referrers.some((referrer) => referrer.kind === 'SIGNATURE');
+}
 
 export interface Vulnerability {
   id: string;
+  cve: string | null;
   severity: string;
   packageName: string;
   installedVersion: string;
   fixedVersion: string | null;
-  title: string | null;
+  summary: string;
 }
 
-export interface ArtifactDetail extends ArtifactSummary {
-  manifest: string;
-  config: string | null;
-  history: { createdBy: string | null; created: string | null; emptyLayer: boolean }[];
-  layers: { digest: string; mediaType: string; size: number }[];
-  referrers: { digest: string; artifactType: string | null; mediaType: string }[];
+export interface VulnerabilityReport {
+  status: string;
+  error: string | null;
+  finishedAt: string;
+  operatingSystem: string | null;
+  packageCount: number;
+  scanner: string;
+  scannerVersion: string;
   vulnerabilities: Vulnerability[];
+}
+
+export interface Descriptor {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface ArtifactDetail extends Omit<ArtifactSummary, 'referrers'> {
+  manifestSize: number;
+  annotations: Record<string, unknown> | null;
+  subjectDigest: string | null;
+  config: Descriptor | null;
+  layers: Descriptor[];
+  platforms: (Platform & { digest: string; size: number })[];
+  referrers: (Descriptor & { kind: ArtifactKind; artifactType: string | null; pushedAt: string })[];
+  vulnerabilityReport: VulnerabilityReport | null;
+}
+
+export interface ChartVersionSummary {
+  version: string;
+  appVersion: string | null;
+  description: string | null;
+  deprecated: boolean;
+  createdAt: string;
 }
 
 export interface ChartSummary {
   name: string;
-  latestVersion: string;
-  description: string | null;
   versionCount: number;
-  updatedAt: string | null;
+  updatedAt: string;
+  latestVersion: ChartVersionSummary | null;
 }
 
-export interface ChartVersionDetail {
-  version: string;
-  appVersion: string | null;
-  description: string | null;
-  createdAt: string | null;
+export interface ChartImage {
+  reference: string;
+  inWharf: boolean;
+}
+
+export interface ChartVersionDetail extends ChartVersionSummary {
+  apiVersion: string;
+  type: string | null;
+  kubeVersion: string | null;
+  home: string | null;
+  sources: string[];
+  keywords: string[];
+  maintainers: { name: string | null; email: string | null; url: string | null }[];
+  digest: string;
+  size: number;
   readme: string | null;
   values: string | null;
-  dependencies: { name: string; version: string; repository: string | null }[];
-  images: { reference: string; inWharf: boolean; scanSummary: ScanSummary | null }[];
+  dependencies: { name: string; version: string | null; repository: string; alias: string | null; condition: string | null }[];
+  images: ChartImage[];
 }
 
 export interface ChartDetail {
   name: string;
-  versions: { version: string; appVersion: string | null; createdAt: string | null }[];
+  versionCount: number;
+  versions: Page<ChartVersionSummary>;
+  /** The requested version, or the latest one when none was requested; null when it does not exist. */
   selected: ChartVersionDetail | null;
 }
 
 export interface Quota {
-  /** Storage limit in bytes; null when unlimited. */
-  limit: number | null;
+  /** Storage limit in bytes; -1 when unlimited. */
+  limit: number;
   used: number;
 }
 
-export type SearchKind = 'image' | 'chart';
+export type SearchHitType = 'REPOSITORY' | 'TAG' | 'CHART';
 
 export interface SearchHit {
-  kind: SearchKind;
-  project: string;
+  type: SearchHitType;
   name: string;
-  /** Tag or chart version that matched, when the hit is below the repository or chart. */
-  reference: string | null;
-  description: string | null;
+  projectName: string;
+  tag: string | null;
+  matchedKeyword: string | null;
+  repository: { name: string } | null;
+  artifact: { digest: string } | null;
+  chart: { name: string; latestVersion: { description: string | null } | null } | null;
 }
 
 export interface SearchFacet {
@@ -153,19 +220,22 @@ export interface SearchFacet {
 
 export interface SearchResults {
   hits: Page<SearchHit>;
-  kinds: SearchFacet[];
+  types: SearchFacet[];
   projects: SearchFacet[];
 }
 
-export function listRepositories(project: string, options: { first: number; after?: string }): Promise<CatalogResult<Page<RepositorySummary>>> {
+export function listRepositories(
+  project: string,
+  options: { first: number; after?: string; query?: string },
+): Promise<CatalogResult<Page<RepositorySummary>>> {
   return load(async () => {
     const data = await graphql<{ repositories: Connection<RepositorySummary> }>(
-      `query Repositories($project: String!, $first: Int!, $after: String) {
-        repositories(project: $project, first: $first, after: $after) {
-          ${PAGE_FIELDS} edges { node { name artifactCount pullCount updatedAt } }
+      `query Repositories($project: String!, $first: Int!, $after: String, $query: String) {
+        repositories(project: $project, first: $first, after: $after, query: $query) {
+          ${PAGE_FIELDS} edges { node { name path artifactCount tagCount size pushedAt pulledAt } }
         }
       }`,
-      { project, first: options.first, after: options.after ?? null },
+      { project, first: options.first, after: options.after ?? null, query: options.query ?? null },
     );
     return toPage(data.repositories);
   });
@@ -185,63 +255,125 @@ export function listArtifacts(repository: string, options: { first: number; afte
   });
 }
 
-/** Loads one artifact by tag or digest; data is null when it does not exist. */
+/** Loads one artifact by tag or digest; data is null when it does not exist or is hidden. */
 export function getArtifact(repository: string, reference: string): Promise<CatalogResult<ArtifactDetail | null>> {
-  return load(async () => {
-    const data = await graphql<{ artifact: ArtifactDetail | null }>(
-      `query Artifact($repository: String!, $reference: String!) {
-        artifact(repository: $repository, reference: $reference) {
-          ${ARTIFACT_SUMMARY_FIELDS} manifest config
-          history { createdBy created emptyLayer }
-          layers { digest mediaType size }
-          referrers { digest artifactType mediaType }
-          vulnerabilities { id severity packageName installedVersion fixedVersion title }
-        }
-      }`,
-      { repository, reference },
-    );
-    return data.artifact;
-  });
+  return load(() =>
+    orNull(async () => {
+      const data = await graphql<{ artifact: ArtifactDetail }>(
+        `query Artifact($repository: String!, $reference: String!) {
+          artifact(repository: $repository, reference: $reference) {
+            digest kind mediaType artifactType size manifestSize pushedAt pulledAt annotations subjectDigest
+            tags { name immutable } labels { name color } ${SCAN_FIELDS}
+            platforms { os architecture variant digest size }
+            config { digest mediaType size }
+            layers { digest mediaType size }
+            referrers { digest kind mediaType artifactType size pushedAt }
+            vulnerabilityReport {
+              status error finishedAt operatingSystem packageCount scanner scannerVersion
+              vulnerabilities { id cve severity packageName installedVersion fixedVersion summary }
+            }
+          }
+        }`,
+        { repository, reference },
+      );
+      return data.artifact;
+    }),
+  );
 }
 
-export function listCharts(project: string, options: { first: number; after?: string }): Promise<CatalogResult<Page<ChartSummary>>> {
+/** Loads the scan summary of an image by repository and tag or digest; null when it is not visible. */
+export function getScanSummary(repository: string, reference: string): Promise<CatalogResult<ScanSummary | null>> {
+  return load(() =>
+    orNull(async () => {
+      const data = await graphql<{ artifact: { scan: ScanSummary | null } }>(
+        `query ImageScan($repository: String!, $reference: String!) {
+          artifact(repository: $repository, reference: $reference) { ${SCAN_FIELDS} }
+        }`,
+        { repository, reference },
+      );
+      return data.artifact.scan;
+    }),
+  );
+}
+
+const CHART_VERSION_SUMMARY_FIELDS = 'version appVersion description deprecated createdAt';
+
+export function listCharts(project: string, options: { first: number; after?: string; query?: string }): Promise<CatalogResult<Page<ChartSummary>>> {
   return load(async () => {
     const data = await graphql<{ charts: Connection<ChartSummary> }>(
-      `query Charts($project: String!, $first: Int!, $after: String) {
-        charts(project: $project, first: $first, after: $after) {
-          ${PAGE_FIELDS} edges { node { name latestVersion description versionCount updatedAt } }
+      `query Charts($project: String!, $first: Int!, $after: String, $query: String) {
+        charts(project: $project, first: $first, after: $after, query: $query) {
+          ${PAGE_FIELDS}
+          edges { node { name versionCount updatedAt latestVersion { ${CHART_VERSION_SUMMARY_FIELDS} } } }
         }
       }`,
-      { project, first: options.first, after: options.after ?? null },
+      { project, first: options.first, after: options.after ?? null, query: options.query ?? null },
     );
     return toPage(data.charts);
   });
 }
 
-/** Loads a chart with its versions and the details of one version (the latest when none is given). */
-export function getChart(project: string, name: string, version: string | undefined): Promise<CatalogResult<ChartDetail | null>> {
-  return load(async () => {
-    const data = await graphql<{ chart: ChartDetail | null }>(
-      `query Chart($project: String!, $name: String!, $version: String) {
-        chart(project: $project, name: $name) {
-          name
-          versions { version appVersion createdAt }
-          selected: version(version: $version) {
-            version appVersion description createdAt readme values
-            dependencies { name version repository }
-            images { reference inWharf ${SCAN_FIELDS} }
+/** Number of versions listed beside a chart; older ones page with `versionsAfter`. */
+const CHART_VERSIONS_PAGE = 30;
+
+/**
+ * Loads a chart with a page of its versions and the details of one version (the
+ * latest when none is given). Data is null when the chart does not exist or is hidden.
+ */
+export function getChart(
+  project: string,
+  name: string,
+  options: { version?: string; versionsAfter?: string },
+): Promise<CatalogResult<ChartDetail | null>> {
+  return load(() =>
+    orNull(async () => {
+      const data = await graphql<{
+        chart: {
+          name: string;
+          versionCount: number;
+          versions: Connection<ChartVersionSummary>;
+          requested?: ChartVersionDetail | null;
+          latest?: ChartVersionDetail | null;
+        };
+      }>(
+        `query Chart($project: String!, $name: String!, $version: String!, $pinned: Boolean!, $first: Int!, $after: String) {
+          chart(project: $project, name: $name) {
+            name versionCount
+            versions(first: $first, after: $after) { ${PAGE_FIELDS} edges { node { ${CHART_VERSION_SUMMARY_FIELDS} } } }
+            requested: version(version: $version) @include(if: $pinned) { ...ChartVersionDetail }
+            latest: latestVersion @skip(if: $pinned) { ...ChartVersionDetail }
           }
         }
-      }`,
-      { project, name, version: version ?? null },
-    );
-    return data.chart;
-  });
+        fragment ChartVersionDetail on ChartVersion {
+          ${CHART_VERSION_SUMMARY_FIELDS} apiVersion type kubeVersion home sources keywords
+          maintainers { name email url } digest size readme values
+          dependencies { name version repository alias condition }
+          images { reference inWharf }
+        }`,
+        {
+          project,
+          name,
+          version: options.version ?? '',
+          pinned: options.version !== undefined,
+          first: CHART_VERSIONS_PAGE,
+          after: options.versionsAfter ?? null,
+        },
+      );
+      const chart = data.chart;
+      return {
+        name: chart.name,
+        versionCount: chart.versionCount,
+        versions: toPage(chart.versions),
+        selected: (options.version !== undefined ? chart.requested : chart.latest) ?? null,
+      };
+    }),
+  );
 }
 
+/** Loads a project's storage limit and usage; data is null when the caller may not read it. */
 export function getQuota(project: string): Promise<CatalogResult<Quota | null>> {
   return load(async () => {
-    const data = await graphql<{ project: { quota: Quota } | null }>(
+    const data = await graphql<{ project: { quota: Quota | null } | null }>(
       `query Quota($project: String!) { project(name: $project) { quota { limit used } } }`,
       { project },
     );
@@ -250,25 +382,35 @@ export function getQuota(project: string): Promise<CatalogResult<Quota | null>> 
 }
 
 export function search(options: {
-  query: string;
-  kind?: SearchKind;
+  text: string;
+  type?: SearchHitType;
   project?: string;
   first: number;
   after?: string;
 }): Promise<CatalogResult<SearchResults>> {
   return load(async () => {
     const data = await graphql<{
-      search: Connection<SearchHit> & { facets: { kinds: SearchFacet[]; projects: SearchFacet[] } };
+      search: Connection<SearchHit> & { facets: { types: SearchFacet[]; projects: SearchFacet[] } };
     }>(
-      `query Search($query: String!, $kind: SearchKind, $project: String, $first: Int!, $after: String) {
-        search(query: $query, kind: $kind, project: $project, first: $first, after: $after) {
+      `query Search($text: String!, $types: [SearchHitType!], $projects: [String!], $first: Int!, $after: String) {
+        search(text: $text, types: $types, projects: $projects, first: $first, after: $after) {
           ${PAGE_FIELDS}
-          edges { node { kind project name reference description } }
-          facets { kinds { value count } projects { value count } }
+          edges { node {
+            type name projectName tag matchedKeyword
+            repository { name } artifact { digest }
+            chart { name latestVersion { description } }
+          } }
+          facets { types { value count } projects { value count } }
         }
       }`,
-      { query: options.query, kind: options.kind ?? null, project: options.project ?? null, first: options.first, after: options.after ?? null },
+      {
+        text: options.text,
+        types: options.type ? [options.type] : null,
+        projects: options.project ? [options.project] : null,
+        first: options.first,
+        after: options.after ?? null,
+      },
     );
-    return { hits: toPage(data.search), kinds: data.search.facets.kinds, projects: data.search.facets.projects };
+    return { hits: toPage(data.search), types: data.search.facets.types, projects: data.search.facets.projects };
   });
 }

@@ -4,18 +4,26 @@ import { CatalogStatus } from '@/components/catalog-status';
 import { PageHeader } from '@/components/page-header';
 import { Pagination } from '@/components/pagination';
 import { EmptyState } from '@/components/states';
-import { search, type SearchFacet, type SearchHit, type SearchKind } from '@/lib/catalog';
-import { chartPath, repositoryPath } from '@/lib/catalog-paths';
+import { search, type SearchFacet, type SearchHit, type SearchHitType } from '@/lib/catalog';
+import { artifactPath, chartPath, repositoryPath } from '@/lib/catalog-paths';
 import { queryValue, type SearchParams, withQuery } from '@/lib/search-params';
 import { getViewer } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Search' };
 
 const PAGE_SIZE = 25;
-const KIND_LABELS: Record<SearchKind, string> = { image: 'Images', chart: 'Charts' };
+const TYPE_LABELS: Record<SearchHitType, string> = { REPOSITORY: 'Repositories', TAG: 'Tags', CHART: 'Charts' };
+const HIT_LABELS: Record<SearchHitType, string> = { REPOSITORY: 'Repository', TAG: 'Tag', CHART: 'Chart' };
+
+function isHitType(value: string | undefined): value is SearchHitType {
+  return value === 'REPOSITORY' || value === 'TAG' || value === 'CHART';
+}
 
 function hitPath(hit: SearchHit): string {
-  return hit.kind === 'chart' ? chartPath(hit.project, hit.name, hit.reference ?? undefined) : repositoryPath(hit.name);
+  if (hit.type === 'CHART') return chartPath(hit.projectName, hit.chart?.name ?? hit.name.slice(hit.projectName.length + 1));
+  const repository = hit.repository?.name ?? hit.name.split(':')[0] ?? hit.name;
+  if (hit.type === 'TAG' && hit.tag) return artifactPath(repository, hit.tag);
+  return repositoryPath(repository);
 }
 
 function FacetLinks(props: { label: string; facets: SearchFacet[]; selected?: string; hrefFor: (value?: string) => string; labelFor?: (value: string) => string }) {
@@ -39,8 +47,8 @@ function FacetLinks(props: { label: string; facets: SearchFacet[]; selected?: st
 export default async function SearchPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const text = queryValue(params, 'q');
-  const kindValue = queryValue(params, 'type');
-  const kind = kindValue === 'image' || kindValue === 'chart' ? kindValue : undefined;
+  const typeValue = queryValue(params, 'type');
+  const kind = isHitType(typeValue) ? typeValue : undefined;
   const project = queryValue(params, 'project');
   const after = queryValue(params, 'after');
   const viewer = await getViewer();
@@ -76,24 +84,24 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
 
 async function SearchResultsView(props: {
   text: string;
-  kind?: SearchKind;
+  kind?: SearchHitType;
   project?: string;
   after?: string;
   signedIn: boolean;
   hrefWith: (changes: Record<string, string | undefined>) => string;
 }) {
-  const result = await search({ query: props.text, kind: props.kind, project: props.project, first: PAGE_SIZE, after: props.after });
+  const result = await search({ text: props.text, type: props.kind, project: props.project, first: PAGE_SIZE, after: props.after });
   if (result.status !== 'ok') return <CatalogStatus result={result} what="Search" signedIn={props.signedIn} />;
-  const { hits, kinds, projects } = result.data;
+  const { hits, types, projects } = result.data;
 
   return (
     <>
       <FacetLinks
         label="Filter by type"
-        facets={kinds}
+        facets={types}
         selected={props.kind}
         hrefFor={(value) => props.hrefWith({ type: value })}
-        labelFor={(value) => KIND_LABELS[value as SearchKind] ?? value}
+        labelFor={(value) => (isHitType(value) ? TYPE_LABELS[value] : value)}
       />
       <FacetLinks label="Filter by project" facets={projects} selected={props.project} hrefFor={(value) => props.hrefWith({ project: value })} />
       {hits.items.length === 0 ? (
@@ -102,13 +110,10 @@ async function SearchResultsView(props: {
         <>
           <ul className="panel" aria-label="Search results">
             {hits.items.map((hit) => (
-              <li key={`${hit.kind}:${hit.name}:${hit.reference ?? ''}`} className="break">
-                <span className="badge">{hit.kind === 'chart' ? 'Chart' : 'Image'}</span>{' '}
-                <Link href={hitPath(hit)}>
-                  {hit.name}
-                  {hit.reference && `:${hit.reference}`}
-                </Link>
-                {hit.description && <span className="muted"> · {hit.description}</span>}
+              <li key={`${hit.type}:${hit.name}`} className="break">
+                <span className="badge">{HIT_LABELS[hit.type]}</span> <Link href={hitPath(hit)}>{hit.name}</Link>
+                {hit.matchedKeyword && <span className="muted"> · keyword {hit.matchedKeyword}</span>}
+                {hit.chart?.latestVersion?.description && <span className="muted"> · {hit.chart.latestVersion.description}</span>}
               </li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { CatalogStatus } from '@/components/catalog-status';
-import { Time } from '@/components/format';
+import { formatBytes, Time } from '@/components/format';
 import { Pagination } from '@/components/pagination';
 import { EmptyState } from '@/components/states';
 import { listRepositories } from '@/lib/catalog';
@@ -36,10 +36,16 @@ export default async function ProjectRepositoriesPage(props: { params: Promise<{
                   <th scope="col">Name</th>
                   <th scope="col">Artifacts</th>
                   <th scope="col" className="hide-narrow">
-                    Pulls
+                    Tags
+                  </th>
+                  <th scope="col" className="hide-narrow">
+                    Size
                   </th>
                   <th scope="col" className="hide-narrow">
                     Last push
+                  </th>
+                  <th scope="col" className="hide-narrow">
+                    Last pull
                   </th>
                 </tr>
               </thead>
@@ -50,9 +56,13 @@ export default async function ProjectRepositoriesPage(props: { params: Promise<{
                       <Link href={repositoryPath(repository.name)}>{repository.name}</Link>
                     </td>
                     <td>{repository.artifactCount}</td>
-                    <td className="hide-narrow">{repository.pullCount}</td>
+                    <td className="hide-narrow">{repository.tagCount}</td>
+                    <td className="hide-narrow">{formatBytes(repository.size)}</td>
                     <td className="hide-narrow">
-                      <Time value={repository.updatedAt} />
+                      <Time value={repository.pushedAt} />
+                    </td>
+                    <td className="hide-narrow">
+                      <Time value={repository.pulledAt} empty="never" />
                     </td>
                   </tr>
                 ))}

@@ -55,9 +55,10 @@ export default async function ProjectChartsPage(props: { params: Promise<{ proje
                   <tr key={chart.name}>
                     <td className="break">
                       <Link href={chartPath(name, chart.name)}>{chart.name}</Link>
-                      {chart.description && <div className="muted">{chart.description}</div>}
+                      {chart.latestVersion?.deprecated && <span className="badge danger">Deprecated</span>}
+                      {chart.latestVersion?.description && <div className="muted">{chart.latestVersion.description}</div>}
                     </td>
-                    <td>{chart.latestVersion}</td>
+                    <td>{chart.latestVersion?.version ?? '—'}</td>
                     <td className="hide-narrow">{chart.versionCount}</td>
                     <td className="hide-narrow">
                       <Time value={chart.updatedAt} />

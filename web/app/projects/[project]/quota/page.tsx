@@ -21,21 +21,29 @@ export default async function ProjectQuotaPage(props: { params: Promise<{ projec
     );
   }
   const quota = result.data;
-  if (!quota) return <EmptyState title="No quota information">Wharf returned no quota for this project.</EmptyState>;
-  const percent = quota.limit ? Math.min(100, Math.round((quota.used / quota.limit) * 100)) : null;
+  if (!quota) {
+    return (
+      <EmptyState title="Quota hidden">Your role in this project does not include reading its quota. Project members can see it.</EmptyState>
+    );
+  }
+  const limited = quota.limit >= 0;
+  const percent = limited ? (quota.limit === 0 ? 100 : Math.min(100, Math.round((quota.used / quota.limit) * 100))) : null;
 
   return (
     <section className="panel" aria-labelledby="quota-title">
       <h2 id="quota-title">Quota and usage</h2>
       <p>
-        {formatBytes(quota.used)} used {quota.limit ? `of ${formatBytes(quota.limit)}` : '(no limit)'}.
+        {formatBytes(quota.used)} used {limited ? `of ${formatBytes(quota.limit)}` : '(no limit)'}.
       </p>
       {percent !== null && (
         <progress max={100} value={percent} aria-label={`${percent}% of the quota used`} style={{ width: '100%' }}>
           {percent}%
         </progress>
       )}
-      <p className="muted">Blobs shared by several repositories of the project are counted once.</p>
+      <p className="muted">
+        Usage counts the project&apos;s blobs, manifests and chart files, each digest once, so layers shared by several
+        repositories count once. A push that would go over the limit is rejected.
+      </p>
     </section>
   );
 }

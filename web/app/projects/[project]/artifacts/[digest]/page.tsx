@@ -5,10 +5,12 @@ import { CopyField } from '@/components/copy-field';
 import { formatBytes, shortDigest, Time } from '@/components/format';
 import { Platforms } from '@/components/platforms';
 import { ScanSummaryView } from '@/components/scan-summary';
-import { EmptyState, ErrorState } from '@/components/states';
+import { EmptyState, ErrorState, UnavailableState } from '@/components/states';
 import { VulnerabilityTable } from '@/components/vulnerability-table';
-import { getArtifact } from '@/lib/catalog';
-import { repositoryPath } from '@/lib/catalog-paths';
+import { artifactKindLabel } from '@/components/artifact-kind';
+import { Labels } from '@/components/labels';
+import { type ArtifactDetail, getArtifact } from '@/lib/catalog';
+import { artifactPath, repositoryPath } from '@/lib/catalog-paths';
 import { ApiError, describeError } from '@/lib/errors';
 import { registryHost } from '@/lib/registry-host';
 import { queryValue, type SearchParams } from '@/lib/search-params';
@@ -16,17 +18,18 @@ import { getViewer } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Artifact' };
 
-/** Pretty-prints a JSON document; other text is shown as it is. */
-function formatJson(text: string): string {
+function safeDecode(segment: string): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return decodeURIComponent(segment);
   } catch {
-    return text;
+    return segment;
   }
 }
 
 export default async function ArtifactPage(props: { params: Promise<{ project: string; digest: string }>; searchParams: SearchParams }) {
-  const { project, digest } = await props.params;
+  const { project, digest: encodedReference } = await props.params;
+  // Next.js passes the segment as it appears in the URL, with the digest's colon still encoded.
+  const reference = safeDecode(encodedReference);
   const query = await props.searchParams;
   const repository = queryValue(query, 'repository');
   const severity = queryValue(query, 'severity');
@@ -37,7 +40,7 @@ export default async function ArtifactPage(props: { params: Promise<{ project: s
     return <ErrorState error={describeError(error)} />;
   }
 
-  const result = await getArtifact(repository, digest);
+  const result = await getArtifact(repository, reference);
   if (result.status !== 'ok') return <CatalogStatus result={result} what="Artifact details" signedIn={Boolean(viewer)} />;
   const artifact = result.data;
   if (!artifact) return <EmptyState title="Artifact not found">It was deleted, or the link is wrong.</EmptyState>;
@@ -54,87 +57,161 @@ export default async function ArtifactPage(props: { params: Promise<{ project: s
           <h3 id="artifact-overview">Overview</h3>
           <dl className="properties">
             <dt>Digest</dt>
-            <dd className="mono">{artifact.digest}</dd>
+            <dd className="mono break">{artifact.digest}</dd>
             <dt>Tags</dt>
-            <dd>{artifact.tags.map((tag) => tag.name).join(', ') || '—'}</dd>
-            <dt>Media type</dt>
-            <dd>{artifact.mediaType}</dd>
-            <dt>Artifact type</dt>
-            <dd>{artifact.artifactType ?? '—'}</dd>
-            <dt>Size</dt>
-            <dd>{formatBytes(artifact.size)}</dd>
-            <dt>Platforms</dt>
+            <dd>{artifact.tags.map((tag) => (tag.immutable ? `${tag.name} (immutable)` : tag.name)).join(', ') || '—'}</dd>
+            <dt>Kind</dt>
+            <dd>{artifactKindLabel(artifact.kind)}</dd>
+            <dt>Labels</dt>
             <dd>
-              <Platforms platforms={artifact.platforms} />
+              <Labels labels={artifact.labels} />
+            </dd>
+            <dt>Media type</dt>
+            <dd className="break">{artifact.mediaType}</dd>
+            <dt>Artifact type</dt>
+            <dd className="break">{artifact.artifactType ?? '—'}</dd>
+            <dt>Size</dt>
+            <dd>
+              {formatBytes(artifact.size)} <span className="muted">(manifest {formatBytes(artifact.manifestSize)})</span>
             </dd>
             <dt>Pushed</dt>
             <dd>
               <Time value={artifact.pushedAt} />
             </dd>
+            <dt>Last pulled</dt>
+            <dd>
+              <Time value={artifact.pulledAt} empty="never" />
+            </dd>
             <dt>Signed</dt>
-            <dd>{artifact.signed ? 'Yes' : 'No'}</dd>
+            <dd>{artifact.referrers.some((referrer) => referrer.kind === 'SIGNATURE') ? 'Yes' : 'No'}</dd>
             <dt>Vulnerabilities</dt>
             <dd>
-              <ScanSummaryView summary={artifact.scanSummary} />
+              <ScanSummaryView summary={artifact.scan} />
             </dd>
+            {artifact.subjectDigest && (
+              <>
+                <dt>Refers to</dt>
+                <dd className="mono break">
+                  <Link href={artifactPath(repository, artifact.subjectDigest)}>{shortDigest(artifact.subjectDigest)}</Link>
+                </dd>
+              </>
+            )}
           </dl>
           <CopyField label="Pull by digest" value={`podman pull ${host}/${repository}@${artifact.digest}`} />
         </section>
         <section className="panel" aria-labelledby="artifact-layers">
-          <h3 id="artifact-layers">Layers</h3>
-          {artifact.layers.length === 0 ? (
-            <p className="muted">This artifact has no layers.</p>
-          ) : (
-            <ol>
-              {artifact.layers.map((layer) => (
-                <li key={layer.digest}>
-                  <span className="mono">{shortDigest(layer.digest)}</span> · {formatBytes(layer.size)}
-                </li>
-              ))}
-            </ol>
-          )}
-          <h3>Referrers</h3>
-          {artifact.referrers.length === 0 ? (
-            <p className="muted">No signatures, SBOMs or other artifacts refer to this one.</p>
-          ) : (
-            <ul>
-              {artifact.referrers.map((referrer) => (
-                <li key={referrer.digest}>
-                  {referrer.artifactType ?? referrer.mediaType}: <span className="mono">{shortDigest(referrer.digest)}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <ContentList artifact={artifact} repository={repository} />
         </section>
       </div>
-      <section aria-labelledby="artifact-vulnerabilities">
-        <h3 id="artifact-vulnerabilities">Vulnerabilities</h3>
-        <VulnerabilityTable vulnerabilities={artifact.vulnerabilities} severity={severity} baseQuery={{ repository }} />
-      </section>
-      <section className="panel" aria-labelledby="artifact-history">
-        <h3 id="artifact-history">History</h3>
-        {artifact.history.length === 0 ? (
-          <p className="muted">The image configuration records no history.</p>
+      <section className="panel" aria-labelledby="artifact-referrers">
+        <h3 id="artifact-referrers">Referrers</h3>
+        {artifact.referrers.length === 0 ? (
+          <p className="muted">No signatures, SBOMs or other artifacts refer to this one.</p>
         ) : (
-          <ol>
-            {artifact.history.map((step, index) => (
-              <li key={index} className="break">
-                <code>{step.createdBy ?? '(no command recorded)'}</code> {step.emptyLayer && <span className="muted">(no layer)</span>}
+          <ul>
+            {artifact.referrers.map((referrer) => (
+              <li key={referrer.digest} className="break">
+                {artifactKindLabel(referrer.kind)}{' '}
+                <Link className="mono" href={artifactPath(repository, referrer.digest)}>
+                  {shortDigest(referrer.digest)}
+                </Link>{' '}
+                <span className="muted">
+                  {referrer.artifactType ?? referrer.mediaType} · {formatBytes(referrer.size)} · <Time value={referrer.pushedAt} />
+                </span>
               </li>
             ))}
-          </ol>
+          </ul>
         )}
       </section>
-      <details className="panel">
-        <summary>Manifest</summary>
-        <pre className="block">{formatJson(artifact.manifest)}</pre>
-      </details>
-      {artifact.config && (
-        <details className="panel">
-          <summary>Configuration</summary>
-          <pre className="block">{formatJson(artifact.config)}</pre>
-        </details>
+      <section aria-labelledby="artifact-vulnerabilities">
+        <h3 id="artifact-vulnerabilities">Vulnerabilities</h3>
+        <VulnerabilityReportView artifact={artifact} severity={severity} repository={repository} />
+      </section>
+      <section className="panel" aria-labelledby="artifact-history">
+        <h3 id="artifact-history">Manifest, configuration and history</h3>
+        <UnavailableState what="Manifest and configuration documents">
+          This Wharf server&apos;s GraphQL API returns the descriptors above but not the manifest and configuration
+          documents, so the portal cannot show the build history. Read them with{' '}
+          <code>skopeo inspect --raw docker://{host}/{repository}@{artifact.digest}</code> and{' '}
+          <code>skopeo inspect --config</code>.
+        </UnavailableState>
+      </section>
+    </>
+  );
+}
+
+/** Config and layers of an image, or the per-platform manifests of an index. */
+function ContentList(props: { artifact: ArtifactDetail; repository: string }) {
+  const { artifact, repository } = props;
+  if (artifact.kind === 'IMAGE_INDEX' || artifact.platforms.length > 0) {
+    return (
+      <>
+        <h3 id="artifact-layers">Platforms</h3>
+        <ul>
+          {artifact.platforms.map((platform) => (
+            <li key={platform.digest} className="break">
+              <Platforms platforms={[platform]} />{' '}
+              <Link className="mono" href={artifactPath(repository, platform.digest)}>
+                {shortDigest(platform.digest)}
+              </Link>{' '}
+              <span className="muted">{formatBytes(platform.size)}</span>
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  }
+  return (
+    <>
+      <h3 id="artifact-layers">Layers</h3>
+      {artifact.layers.length === 0 ? (
+        <p className="muted">This artifact has no layers.</p>
+      ) : (
+        <ol>
+          {artifact.layers.map((layer, index) => (
+            <li key={`${index}-${layer.digest}`} className="break">
+              <span className="mono">{shortDigest(layer.digest)}</span> · {formatBytes(layer.size)}{' '}
+              <span className="muted">{layer.mediaType}</span>
+            </li>
+          ))}
+        </ol>
       )}
+      {artifact.config && (
+        <p className="muted break">
+          Config <span className="mono">{shortDigest(artifact.config.digest)}</span> · {formatBytes(artifact.config.size)} ·{' '}
+          {artifact.config.mediaType}
+        </p>
+      )}
+    </>
+  );
+}
+
+function VulnerabilityReportView(props: { artifact: ArtifactDetail; severity?: string; repository: string }) {
+  const { artifact } = props;
+  if (!artifact.scan) return <EmptyState title="Scan results hidden">Your role in this project does not include reading scan results.</EmptyState>;
+  if (artifact.kind === 'IMAGE_INDEX') {
+    return <EmptyState title="Scanned per platform">Open a platform above to see its vulnerabilities.</EmptyState>;
+  }
+  const report = artifact.vulnerabilityReport;
+  if (!report) {
+    return (
+      <EmptyState title="Not scanned yet">
+        {artifact.scan.status === 'PENDING' || artifact.scan.status === 'RUNNING'
+          ? 'A scan is queued or running; reload the page in a moment.'
+          : 'Wharf has no scan results for this artifact.'}
+      </EmptyState>
+    );
+  }
+  if (report.status === 'failed') {
+    return <ErrorState error={{ code: 'INTERNAL_SERVER_ERROR', title: 'Scan failed', message: report.error ?? 'The scanner reported no reason.', signInMayHelp: false }} />;
+  }
+  return (
+    <>
+      <p className="muted">
+        {report.scanner} {report.scannerVersion} · {report.packageCount} packages
+        {report.operatingSystem && ` · ${report.operatingSystem}`} · <Time value={report.finishedAt} />
+      </p>
+      <VulnerabilityTable vulnerabilities={report.vulnerabilities} severity={props.severity} baseQuery={{ repository: props.repository }} />
     </>
   );
 }

@@ -7,7 +7,9 @@ import { Pagination } from '@/components/pagination';
 import { Platforms } from '@/components/platforms';
 import { ScanSummaryView } from '@/components/scan-summary';
 import { EmptyState } from '@/components/states';
-import { listArtifacts } from '@/lib/catalog';
+import { artifactKindLabel } from '@/components/artifact-kind';
+import { Labels } from '@/components/labels';
+import { type ArtifactKind, isSigned, listArtifacts } from '@/lib/catalog';
 import { artifactPath, repositoryPath } from '@/lib/catalog-paths';
 import { registryHost } from '@/lib/registry-host';
 import { queryValue, type SearchParams, withQuery } from '@/lib/search-params';
@@ -20,6 +22,12 @@ type Params = Promise<{ project: string; repository: string[] }>;
 export async function generateMetadata(props: { params: Params }): Promise<Metadata> {
   const { project, repository } = await props.params;
   return { title: `${project}/${repository.join('/')}` };
+}
+
+/** The command that pulls a tag: helm for a chart, podman for everything else. */
+function pullCommand(host: string, repository: string, kind: ArtifactKind, tag: string): string {
+  if (kind === 'CHART') return `helm pull oci://${host}/${repository} --version ${tag}`;
+  return `podman pull ${host}/${repository}:${tag}`;
 }
 
 export default async function RepositoryPage(props: { params: Params; searchParams: SearchParams }) {
@@ -36,7 +44,7 @@ export default async function RepositoryPage(props: { params: Params; searchPara
       {result.status !== 'ok' ? (
         <CatalogStatus result={result} what="Artifacts" signedIn={Boolean(viewer)} />
       ) : result.data.items.length === 0 ? (
-        <EmptyState title="No artifacts">This repository holds no artifacts. Push an image to it to see it here.</EmptyState>
+        <EmptyState title="No artifacts">This repository has no artifacts. Push an image to it to see it here.</EmptyState>
       ) : (
         <>
           {result.data.items.map((artifact) => (
@@ -45,16 +53,20 @@ export default async function RepositoryPage(props: { params: Params; searchPara
                 <Link href={artifactPath(repository, artifact.digest)} className="mono break">
                   {shortDigest(artifact.digest)}
                 </Link>
-                <span>
-                  {artifact.signed ? <span className="badge public">Signed</span> : <span className="badge">Not signed</span>}{' '}
-                  <ScanSummaryView summary={artifact.scanSummary} />
+                <span className="badges">
+                  {isSigned(artifact) ? <span className="badge public">Signed</span> : <span className="badge">Not signed</span>}{' '}
+                  <ScanSummaryView summary={artifact.scan} />
                 </span>
               </div>
               <dl className="properties">
                 <dt>Tags</dt>
                 <dd>{artifact.tags.length === 0 ? <span className="muted">none</span> : artifact.tags.map((tag) => tag.name).join(', ')}</dd>
                 <dt>Type</dt>
-                <dd>{artifact.artifactType ?? artifact.mediaType}</dd>
+                <dd>{artifactKindLabel(artifact.kind)}</dd>
+                <dt>Labels</dt>
+                <dd>
+                  <Labels labels={artifact.labels} />
+                </dd>
                 <dt>Size</dt>
                 <dd>{formatBytes(artifact.size)}</dd>
                 <dt>Platforms</dt>
@@ -71,7 +83,7 @@ export default async function RepositoryPage(props: { params: Params; searchPara
                 </dd>
               </dl>
               {artifact.tags.map((tag) => (
-                <CopyField key={tag.name} label={`Pull ${tag.name}`} value={`podman pull ${host}/${repository}:${tag.name}`} />
+                <CopyField key={tag.name} label={`Pull ${tag.name}`} value={pullCommand(host, repository, artifact.kind, tag.name)} />
               ))}
               {artifact.tags.length === 0 && <CopyField label="Pull by digest" value={`podman pull ${host}/${repository}@${artifact.digest}`} />}
             </article>
