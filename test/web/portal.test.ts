@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestWharf, type TestWharf } from '../support/wharf.ts';
+import { hostileMarkup, type PushedImage, pushSignedImage, uploadHostileChart } from './catalog-fixtures.ts';
 import { ensurePortalBuild, launchChromium, openWatchedContext, saveScreenshot, skipUnlessChromium, type WatchedContext } from './browser.ts';
 
 /** Robot description with markup that would run script if the portal rendered it as HTML. */
-const HOSTILE_TEXT = `<img src=x onerror="window.__injected=1"><script>window.__injected=2</script><b>bold</b>`;
+const HOSTILE_TEXT = hostileMarkup(1);
+/** Artifact label with markup; labels allow any printable characters. */
+const HOSTILE_LABEL = `<img src=x onerror=window.__injected=40>`;
 
 async function graphqlAsAdmin<T>(wharf: TestWharf, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${wharf.url}/graphql`, {
@@ -29,6 +32,9 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
   let visitor: WatchedContext;
   let admin: WatchedContext;
   let baseUrl: string;
+  /** Host and port that pull commands name, such as localhost:41234. */
+  let registryHost: string;
+  let image: PushedImage;
 
   before(async () => {
     ensurePortalBuild();
@@ -42,6 +48,16 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
 
     await graphqlAsAdmin(wharf, `mutation { createProject(input: { name: "vault", public: false }) { name } }`);
     await graphqlAsAdmin(wharf, `mutation { createUser(input: { username: "alice", password: "alice-password" }) { id } }`);
+
+    registryHost = new URL(baseUrl).host;
+    image = await pushSignedImage(wharf, 'library/app', '1.0');
+    await pushSignedImage(wharf, 'vault/secret-app', '1.0');
+    await graphqlAsAdmin(
+      wharf,
+      `mutation($label: String!) { addLabel(repository: "library/app", reference: "1.0", label: $label, color: "#aa3300") { digest } }`,
+      { label: HOSTILE_LABEL },
+    );
+    await uploadHostileChart(wharf, 'library', 'web', `${registryHost}/library/app:1.0`);
   });
 
   after(async () => {
@@ -113,8 +129,114 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     assert.ok(!Buffer.from(session.value, 'base64url').toString('latin1').includes(ADMIN_PASSWORD));
   });
 
+  test('open an image', async () => {
+    const { page } = admin;
+    await page.goto('/projects/library');
+    await page.getByRole('link', { name: 'library/app', exact: true }).click();
+    await page.waitForURL('**/projects/library/repositories/app');
+    const card = page.getByRole('article', { name: image.digest.slice(0, 'sha256:'.length + 12) });
+    await card.waitFor();
+    const cardText = (await card.textContent()) ?? '';
+    assert.match(cardText, /Signed/);
+    assert.match(cardText, /Not scanned/);
+    assert.ok(cardText.includes(HOSTILE_LABEL), `label not shown as text in: ${cardText}`);
+    assert.equal(await card.locator('img, script').count(), 0);
+    assert.equal(await card.getByLabel('Pull 1.0').inputValue(), `podman pull ${registryHost}/library/app:1.0`);
+    // The signature is an artifact of the repository too.
+    await page.getByRole('article').filter({ hasText: 'Signature' }).waitFor();
+    await saveScreenshot(page, 'repository');
+
+    await card.getByRole('link', { name: image.digest.slice(0, 19) }).click();
+    await page.waitForURL(`**/artifacts/${encodeURIComponent(image.digest)}?repository=library%2Fapp`);
+    await page.getByRole('heading', { name: 'Layers' }).waitFor();
+    const main = await mainText(page);
+    assert.ok(main.includes(image.digest), 'artifact page shows no full digest');
+    assert.equal(await page.locator('section[aria-labelledby="artifact-layers"] ol > li').count(), image.layerCount);
+    assert.match(main, /Referrers.*Signature/);
+    assert.match(main, /Not scanned yet/);
+    assert.match(main, /Manifest and configuration documents not available yet/);
+    assert.equal(await page.evaluate('window.__injected'), undefined);
+    await saveScreenshot(page, 'artifact');
+  });
+
+  test('open a chart', async () => {
+    const { page } = admin;
+    await page.goto('/projects/library/charts');
+    await page.getByRole('link', { name: 'web', exact: true }).click();
+    await page.waitForURL('**/projects/library/charts/web');
+    await page.getByRole('heading', { name: 'README' }).waitFor();
+
+    assert.equal(await page.getByLabel('Add the repository').inputValue(), `helm repo add library ${baseUrl}/chartrepo/library`);
+    assert.equal(await page.getByRole('textbox', { name: 'Install', exact: true }).inputValue(), 'helm install web library/web --version 1.0.0');
+    assert.equal(await page.getByLabel('Pull over OCI').inputValue(), `helm pull oci://${registryHost}/library/web --version 1.0.0`);
+
+    // Markdown becomes HTML, but the markup in it does not.
+    const readme = page.locator('.markdown');
+    await readme.getByRole('heading', { name: 'Web chart' }).waitFor();
+    assert.equal(await readme.locator('table').count(), 1);
+    assert.equal(await readme.locator('strong').filter({ hasText: 'static' }).count(), 1);
+    assert.equal(await page.locator('main img, main script, main b').count(), 0);
+    const link = readme.getByText('a script link');
+    assert.doesNotMatch((await link.getAttribute('href')) ?? '', /javascript:/i);
+
+    // Chart.yaml text is shown as text.
+    assert.ok(((await page.locator('.chart-description').textContent()) ?? '').includes('<img src=x onerror='));
+    assert.match(await mainText(page), /<i>shiny<\/i>/);
+
+    const images = page.locator('section[aria-labelledby="chart-images"]');
+    assert.match((await images.textContent()) ?? '', new RegExp(`${registryHost}/library/app:1\\.0 open Not scanned`));
+    assert.equal(await page.evaluate('window.__injected'), undefined);
+    await saveScreenshot(page, 'chart');
+
+    await images.getByRole('link', { name: 'open' }).click();
+    await page.waitForURL('**/artifacts/1.0?repository=library%2Fapp');
+    assert.ok((await mainText(page)).includes(image.digest));
+  });
+
+  test('search from the header with the keyboard', async () => {
+    const { page } = admin;
+    await page.goto('/projects');
+    await page.getByRole('searchbox', { name: 'Search images and charts' }).focus();
+    await page.keyboard.type('app');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/search?q=app');
+    const results = page.getByRole('list', { name: 'Search results' });
+    const text = (await results.textContent()) ?? '';
+    assert.match(text, /Repository library\/app/);
+    assert.match(text, /Repository vault\/secret-app/);
+    await saveScreenshot(page, 'search');
+
+    // Tags match by tag name; the project facet narrows them to one project.
+    await page.goto('/search?q=1.0');
+    const tags = (await results.textContent()) ?? '';
+    assert.match(tags, /Tag library\/app:1\.0/);
+    assert.match(tags, /Tag vault\/secret-app:1\.0/);
+    await page.getByRole('navigation', { name: 'Filter by project' }).getByRole('link', { name: /^library/ }).click();
+    await page.waitForURL('**/search?q=1.0&project=library');
+    const libraryOnly = (await results.textContent()) ?? '';
+    assert.match(libraryOnly, /Tag library\/app:1\.0/);
+    assert.doesNotMatch(libraryOnly, /vault/);
+
+    // A chart keyword finds the chart, and the type facet keeps only charts.
+    await page.goto('/search?q=webserver');
+    await page.getByRole('navigation', { name: 'Filter by type' }).getByRole('link', { name: /^Charts/ }).click();
+    await page.waitForURL('**/search?q=webserver&type=CHART');
+    assert.match((await results.textContent()) ?? '', /Chart library\/web · keyword webserver/);
+    await results.getByRole('link', { name: 'library/web' }).click();
+    await page.waitForURL('**/projects/library/charts/web');
+  });
+
+  test('anonymous search hides private projects', async () => {
+    const { page } = visitor;
+    await page.goto('/search?q=app');
+    const text = (await page.getByRole('list', { name: 'Search results' }).textContent()) ?? '';
+    assert.match(text, /library\/app/);
+    assert.doesNotMatch(text, /vault/);
+  });
+
   test('create a project', async () => {
     const { page } = admin;
+    await page.goto('/projects');
     await page.getByRole('link', { name: 'New project' }).click();
     await page.waitForURL('**/projects/new');
     await page.getByLabel('Name', { exact: true }).fill('web-team');
@@ -239,18 +361,20 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     await visitor.page.getByRole('link', { name: 'web-team', exact: true }).waitFor();
   });
 
-  test('catalog pages say what is unavailable', async () => {
+  test('empty project shows empty states', async () => {
     const { page } = admin;
-    for (const [path, name] of [
-      ['/projects/web-team', 'repositories'],
-      ['/projects/web-team/charts', 'charts'],
-      ['/projects/web-team/quota', 'quota'],
-      ['/search?q=app', 'search'],
+    for (const [path, title, screenshot] of [
+      ['/projects/web-team', 'No repositories yet', 'repositories-empty'],
+      ['/projects/web-team/charts', 'No charts yet', 'charts-empty'],
+      ['/search?q=nothing-matches-this', 'Nothing matches “nothing-matches-this”', 'search-empty'],
     ] as const) {
       await page.goto(path);
-      await page.locator('main .state, main table, main .panel').first().waitFor();
-      await saveScreenshot(page, name);
+      await page.getByRole('heading', { name: title }).waitFor();
+      await saveScreenshot(page, screenshot);
     }
+    await page.goto('/projects/web-team/quota');
+    assert.match(await mainText(page), /0 B used \(no limit\)/);
+    await saveScreenshot(page, 'quota');
   });
 
   test('administration lists users', async () => {

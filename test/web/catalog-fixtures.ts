@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { buildChart } from '../charts/support/build-chart.ts';
+import { buildImage, OCI_EMPTY, OCI_MANIFEST, RegistryClient } from '../support/registry-client.ts';
+import type { TestWharf } from '../support/wharf.ts';
+
+/** Markup that would run script if the portal rendered it as HTML; each variant sets its own number. */
+export function hostileMarkup(marker: number): string {
+  return `<img src=x onerror="window.__injected=${marker}"><script>window.__injected=${marker + 1}</script><b>bold</b>`;
+}
+
+export const NOTATION_SIGNATURE = 'application/vnd.cncf.notary.signature';
+
+export interface PushedImage {
+  repository: string;
+  tag: string;
+  digest: string;
+  layerCount: number;
+}
+
+/** Pushes a two-layer image and a Notation-style signature whose subject is that image. */
+export async function pushSignedImage(wharf: TestWharf, repository: string, tag: string): Promise<PushedImage> {
+  const client = new RegistryClient(wharf.url, wharf.adminAuth);
+  const image = buildImage({ layerCount: 2 });
+  await client.pushImage(repository, image, tag);
+
+  const signature = buildImage({
+    layerCount: 1,
+    configMediaType: OCI_EMPTY,
+    config: Buffer.from('{}'),
+    fields: { artifactType: NOTATION_SIGNATURE, subject: image.descriptor },
+  });
+  await client.pushImage(repository, signature);
+  assert.equal(signature.mediaType, OCI_MANIFEST);
+  return { repository, tag, digest: image.digest, layerCount: 2 };
+}
+
+/**
+ * Uploads chart `name` 1.0.0 to a project through the chart repository API. Its
+ * description, README and a keyword carry markup, and a template names `image`.
+ */
+export async function uploadHostileChart(wharf: TestWharf, project: string, name: string, image: string): Promise<void> {
+  const chartYaml = [
+    'apiVersion: v2',
+    `name: ${name}`,
+    'version: 1.0.0',
+    'appVersion: "2.4"',
+    `description: '${hostileMarkup(10)} Web server'`,
+    'keywords:',
+    '  - webserver',
+    `  - '<i>shiny</i>'`,
+    '',
+  ].join('\n');
+  const readme = [
+    '# Web chart',
+    '',
+    'Serves **static** files.',
+    '',
+    hostileMarkup(20),
+    '',
+    '[a script link](javascript:window.__injected=30)',
+    '',
+    '| value | default |',
+    '| --- | --- |',
+    '| replicas | 1 |',
+    '',
+  ].join('\n');
+  const archive = buildChart(name, '1.0.0', {
+    chartYaml,
+    files: [
+      { path: `${name}/README.md`, content: readme },
+      { path: `${name}/templates/web.yaml`, content: `spec:\n  containers:\n    - image: "${image}"\n` },
+    ],
+  });
+  const response = await fetch(`${wharf.url}/api/chartrepo/${project}/charts`, {
+    method: 'POST',
+    headers: { authorization: wharf.adminAuth, 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(archive),
+  });
+  assert.equal(response.status, 201, await response.text());
+}
