@@ -77,6 +77,12 @@ describe('scan on push and pull policy', () => {
       {},
       wharf.adminAuth,
     );
+    const viaArtifact = await graphql(
+      wharf,
+      '{ artifact(repository: "secure/app", reference: "1.0") { scan { status medium total } vulnerabilityReport { vulnerabilities { cve fixedVersion } } } }',
+      {},
+      wharf.adminAuth,
+    );
     const blocked = await registry.request('GET', '/v2/secure/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
     const blockedErrors = await expectError(blocked, 403, 'DENIED');
     const head = await registry.request('HEAD', '/v2/secure/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
@@ -105,6 +111,12 @@ describe('scan on push and pull policy', () => {
         path: 'var/lib/dpkg/status',
       },
     ]);
+    assert.deepEqual(viaArtifact.data, {
+      artifact: {
+        scan: { status: 'SUCCEEDED', medium: 1, total: 1 },
+        vulnerabilityReport: { vulnerabilities: [{ cve: 'CVE-2026-4438', fixedVersion: '2.36-9+deb12u14' }] },
+      },
+    });
     assert.match(blockedErrors[0]!.message, /CVE-2026-4438 \(Medium\) in libc6 2\.36-9\+deb12u13, fixed in 2\.36-9\+deb12u14/);
     assert.match(blockedErrors[0]!.message, /blocks pulls of images with Medium or more severe vulnerabilities/);
     assert.equal(head.status, 200);
