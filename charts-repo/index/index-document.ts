@@ -21,10 +21,10 @@ export interface IndexDocument {
 export interface ChartFragment {
   /** Key under `entries`: the chart name, or `project/name` in a merged index. */
   key: string;
-  /** YAML lines of the key and its versions, ending in a newline. */
-  yaml: string;
-  /** JSON member `"key":[...]`. */
-  json: string;
+  /** YAML lines of the key and its versions, ending in a newline, as UTF-8. */
+  yaml: Buffer;
+  /** JSON member `"key":[...]`, as UTF-8. */
+  json: Buffer;
 }
 
 /** Sorts versions newest first by SemVer precedence, as Helm sorts them after loading. */
@@ -40,7 +40,7 @@ function withUrl(entry: IndexEntry, urlPrefix: string): IndexEntry {
 /**
  * Writes one chart's versions, already sorted, under `prefix + name`. Each
  * entry keeps its plain `name`, because Helm drops entries whose name
- * contains a `/`; the URLs get the prefix, so a merged index served one
+ * contains a `/`. The URLs get the prefix, so a merged index served one
  * level up still points at each project's files.
  */
 export function renderChart(name: string, versions: IndexEntry[], prefix: string): ChartFragment {
@@ -49,8 +49,14 @@ export function renderChart(name: string, versions: IndexEntry[], prefix: string
   const lines = [`  ${formatKey(key)}:`];
   writeSequence(withUrls, '  ', lines);
   lines.push('');
-  return { key, yaml: lines.join('\n'), json: `${JSON.stringify(key)}:${JSON.stringify(withUrls)}` };
+  return {
+    key,
+    yaml: Buffer.from(lines.join('\n'), 'utf8'),
+    json: Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(withUrls)}`, 'utf8'),
+  };
 }
+
+const COMMA = Buffer.from(',');
 
 function compareText(left: string, right: string): number {
   if (left === right) return 0;
@@ -60,19 +66,25 @@ function compareText(left: string, right: string): number {
 /**
  * Joins chart fragments into index.yaml: `apiVersion: v1`, `entries` sorted
  * by key in byte order, and `generated`. The same fragments and time always
- * give the same bytes.
+ * give the same bytes. Fragments are joined as bytes, so a document costs a
+ * copy of its size and no re-encoding.
  */
 export function assembleIndex(fragments: ChartFragment[], generated: Date): IndexDocument {
   const sorted = [...fragments].sort((left, right) => compareText(left.key, right.key));
   const time = generated.toISOString();
   return {
     yaml() {
-      const entries = sorted.length === 0 ? 'entries: {}\n' : `entries:\n${sorted.map((fragment) => fragment.yaml).join('')}`;
-      return Buffer.from(`apiVersion: v1\n${entries}generated: ${quoteString(time)}\n`, 'utf8');
+      const entries = sorted.length === 0 ? [Buffer.from('entries: {}\n')] : [Buffer.from('entries:\n'), ...sorted.map((fragment) => fragment.yaml)];
+      return Buffer.concat([Buffer.from('apiVersion: v1\n'), ...entries, Buffer.from(`generated: ${quoteString(time)}\n`, 'utf8')]);
     },
     json() {
-      const entries = sorted.map((fragment) => fragment.json).join(',');
-      return Buffer.from(`{"apiVersion":"v1","entries":{${entries}},"generated":${JSON.stringify(time)}}`, 'utf8');
+      const parts: Buffer[] = [Buffer.from('{"apiVersion":"v1","entries":{')];
+      sorted.forEach((fragment, index) => {
+        if (index > 0) parts.push(COMMA);
+        parts.push(fragment.json);
+      });
+      parts.push(Buffer.from(`},"generated":${JSON.stringify(time)}}`, 'utf8'));
+      return Buffer.concat(parts);
     },
   };
 }
