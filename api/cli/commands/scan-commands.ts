@@ -28,6 +28,8 @@ export async function runVulndb(args: string[], services: Services, progress: (l
   if (action !== 'import') invalidUsage(`unknown vulndb command "${action ?? ''}"; use import or status`);
   if (rest.length !== 1) invalidUsage('vulndb import takes one FILE_OR_DIR: an OSV JSON file, a folder of them, or an osv.dev all.zip');
 
+  // NOTE: progress lines reach the terminal only when the CLI opens the database
+  // itself; a command forwarded to a running server prints the summary alone.
   const summary = await services.scan.advisories.importFrom(rest[0]!, progress);
   const changed = summary.added + summary.updated > 0;
   const rescans = changed ? await services.scan.rescanAll() : 0;

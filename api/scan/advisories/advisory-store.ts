@@ -52,6 +52,9 @@ export class AdvisoryStore {
    * advisory creates a new database version, which the import's counts are
    * recorded under. `progress` receives a line every `progressEvery` documents.
    */
+  // NOTE: imports are not serialised. Two at once each create their own version
+  // and write advisories one row at a time, so the data stays whole but the
+  // version counts split between them.
   async importFrom(location: string, progress: (line: string) => void = () => {}, progressEvery = 1000): Promise<ImportSummary> {
     const summary: ImportSummary = { version: await this.currentVersion(), read: 0, added: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
     let newVersion: number | undefined;
