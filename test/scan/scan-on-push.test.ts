@@ -38,8 +38,9 @@ describe('scan on push and pull policy', () => {
     await writeFile(path.join(advisoryDir, 'all.zip'), buildZip(rest.map((advisory) => ({ name: `${advisory.id}.json`, content: JSON.stringify(advisory) }))));
     const lines: string[] = [];
 
-    const imported = await runCommand(['vulndb', 'import', advisoryDir], wharf.services, (line) => lines.push(line));
+    const imported = await runCommand(['vulndb', 'import', advisoryDir], wharf.services);
     const again = await runCommand(['vulndb', 'import', advisoryDir], wharf.services);
+    const third = await wharf.services.scan.advisories.importFrom(advisoryDir, (line) => lines.push(line), 3);
 
     assert.equal(imported.exitCode, 0, imported.output);
     assert.equal(
@@ -47,6 +48,12 @@ describe('scan on push and pull policy', () => {
       `read 7 documents: 7 added, 0 updated, 0 unchanged, 0 invalid\nadvisory database is now version 1; 0 scanned artifacts queued for a rescan\n`,
     );
     assert.equal(again.output, 'read 7 documents: 0 added, 0 updated, 7 unchanged, 0 invalid\nnothing changed; advisory database stays at version 1\n');
+    assert.deepEqual(lines, [
+      'read 3 documents: 0 added, 0 updated, 3 unchanged, 0 invalid\n',
+      'read 6 documents: 0 added, 0 updated, 6 unchanged, 0 invalid\n',
+    ]);
+    assert.equal(third.unchanged, 7);
+    assert.equal(third.version, 1);
     assert.equal(await wharf.services.db.prisma.advisory.count(), 7);
     assert.equal(await wharf.services.scan.advisories.currentVersion(), 1);
   });

@@ -76,7 +76,11 @@ export class AdvisoryStore {
         batch.set(result.advisory.id, result.advisory);
         if (batch.size >= IMPORT_BATCH_SIZE) await flush();
       }
-      if (summary.read % progressEvery === 0) progress(`${describeProgress(summary)}\n`);
+      if (summary.read % progressEvery === 0) {
+        // Write the pending batch first, so the counts printed are complete.
+        await flush();
+        progress(`${describeProgress(summary)}\n`);
+      }
     }
     await flush();
 
