@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import zlib, { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import { InvalidLayerError, readImageInventory } from '../../api/scan/inventory/image.ts';
 import { buildLayer, rawLayer, type LayerEntry } from './support/layers.ts';
@@ -120,5 +121,29 @@ describe('hostile layers', () => {
     const inventory = await readImageInventory([empty, endBlocks]);
 
     assert.deepEqual(inventory, { packages: [], skipped: [] });
+  });
+
+  test('zstd layer never crashes the scan', async (t) => {
+    const tar: Buffer[] = [];
+    for await (const chunk of await buildLayer('zstd-source', [osRelease, statusEntry], false).open()) tar.push(chunk as Buffer);
+    const compressed = spawnSync('zstd', ['-q', '-c'], { input: Buffer.concat(tar) });
+    if (compressed.status !== 0 || compressed.error) {
+      t.skip('the zstd command is not installed');
+      return;
+    }
+    const layer = rawLayer('zstd', compressed.stdout);
+
+    const result = await readImageInventory([layer]).then(
+      (inventory) => ({ inventory }),
+      (error: unknown) => ({ error }),
+    );
+
+    if (typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function') {
+      assert.ok('inventory' in result, String((result as { error?: unknown }).error));
+      assert.deepEqual(result.inventory.packages.map((item) => item.name), ['zlib1g']);
+    } else {
+      assert.ok('error' in result && result.error instanceof InvalidLayerError);
+      assert.match(result.error.message, /zstd-compressed, which needs Node\.js 22\.15 or later/);
+    }
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Inventory of an image: streams each layer's tar (plain, gzip or zstd) in order,
+ * Inventory of an image: streams each layer's tar (plain, gzip, or zstd where Node.js supports it) in order,
  * applies OCI whiteouts, and lists the packages of the merged file system.
  * Nothing is unpacked to disk; only package databases (up to a size limit) and
  * Go build information are held in memory.
  */
 import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { classifyTextFile, readTextFile, type TextFileKind } from './file-readers.ts';
 import { GoBuildInfoReader, type GoBuildInfo } from './go-buildinfo.ts';
@@ -114,7 +115,43 @@ function readLayer(
       if (failure !== undefined) fail(failure);
       else resolve(changes);
     });
-    stream.pipe(parser);
+    feedParser(stream, parser, fail);
+  });
+}
+
+/** zstd frame magic number (RFC 8878), little-endian `0xFD2FB528`. */
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+
+/**
+ * Writes the layer into the parser with backpressure. The parser throws from
+ * `write` when it cannot decompress (zstd on a Node.js without zstd in zlib),
+ * and that throw is turned into a failure here, so it cannot crash the process.
+ */
+function feedParser(stream: Readable, parser: Parser, fail: (detail: string) => void): void {
+  let first = true;
+  let failed = false;
+  const stop = (detail: string) => {
+    failed = true;
+    fail(detail);
+  };
+  stream.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    if (first) {
+      first = false;
+      if (chunk.subarray(0, 4).equals(ZSTD_MAGIC) && typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress !== 'function') {
+        stop(`the layer is zstd-compressed, which needs Node.js 22.15 or later (this is ${process.version})`);
+        return;
+      }
+    }
+    try {
+      if (!parser.write(chunk)) stream.pause();
+    } catch (error) {
+      stop((error as Error).message);
+    }
+  });
+  parser.on('drain', () => stream.resume());
+  stream.on('end', () => {
+    if (!failed) parser.end();
   });
 }
 
