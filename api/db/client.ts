@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
 
 export type Prisma = PrismaClient;
@@ -22,9 +20,38 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Prisma's default error format captures a stack trace on every query to point
+ * at the caller in messages; 'minimal' skips that work, as Prisma does when
+ * NODE_ENV is production. Clients never see these messages either way.
+ */
+const ERROR_FORMAT = 'minimal';
+
+/**
+ * Returns a function that resolves once every connection the pool opened has
+ * closed. `pool.end()` resolves when it has asked its connections to close, and
+ * a server session can outlive that for a moment: dropping the database then
+ * (as tests do) ends it with "terminating connection due to administrator command".
+ */
+function trackConnections(pool: pg.Pool): () => Promise<void> {
+  const open = new Set<pg.PoolClient>();
+  let allClosed: (() => void) | undefined;
+  pool.on('connect', (client) => open.add(client));
+  pool.on('remove', (client) => {
+    open.delete(client);
+    if (open.size === 0) allClosed?.();
+  });
+  return () => (open.size === 0 ? Promise.resolve() : new Promise((resolve) => (allClosed = resolve)));
+}
+
 function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // The pool drops an idle connection that fails (a server restart, an ended
+  // session) and opens another when needed. Prisma listens only until it
+  // disconnects, and an 'error' event nobody listens to would end the process.
+  pool.on('error', () => {});
+  const closed = trackConnections(pool);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: ERROR_FORMAT });
 
   return {
     kind: 'postgres',
@@ -39,15 +66,18 @@ function openPostgres(url: string): Database {
     async close() {
       await prisma.$disconnect();
       await pool.end();
+      await closed();
     },
   };
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  // Loaded only here: the PGlite module alone adds about 40 MiB to a process on PostgreSQL.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const directory = path.join(dataDir, 'pglite');
   mkdirSync(directory, { recursive: true });
   const client = await PGlite.create(directory);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), errorFormat: ERROR_FORMAT });
 
   return {
     kind: 'pglite',
