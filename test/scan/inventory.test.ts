@@ -211,6 +211,22 @@ describe('Go binaries', () => {
     );
   });
 
+  test('corrupt program headers are not ELF', () => {
+    const binary = Buffer.alloc(200);
+    binary.write('\x7fELF', 0, 'latin1');
+    binary[4] = 2;
+    binary[5] = 1;
+    // Program headers of 1 byte each, ending past the file's last byte when read as 56.
+    binary.writeBigUInt64LE(195n, 32);
+    binary.writeUInt16LE(1, 54);
+    binary.writeUInt16LE(3, 56);
+    const reader = new GoBuildInfoReader(1024 * 1024);
+
+    reader.write(binary);
+
+    assert.deepEqual(reader.finish(), { kind: 'none' });
+  });
+
   test('build information across small chunks', () => {
     const binary = buildElfWithBuildInfo('go1.22', ['path\tx', 'dep\tgolang.org/x/net\tv0.17.0\t']);
     const reader = new GoBuildInfoReader(1024 * 1024);

@@ -173,7 +173,8 @@ function parseWritableSegments(prefix: Buffer): FileRange[] | 'not-elf' | 'incom
   const entrySize = u16(is64 ? 54 : 42);
   const count = u16(is64 ? 56 : 44);
   const tableEnd = tableOffset + entrySize * count;
-  if (entrySize === 0 || count === 0) return 'not-elf';
+  // A program header entry is 56 bytes in ELF64 and 32 in ELF32; a smaller size is a corrupt file.
+  if (entrySize < (is64 ? 56 : 32) || count === 0) return 'not-elf';
   if (tableEnd > maxElfPrefixBytes) return 'not-elf';
   if (prefix.length < tableEnd) return 'incomplete';
 

@@ -244,10 +244,21 @@ function readExecutable(
   limits: InventoryLimits,
 ): void {
   const reader = new GoBuildInfoReader(limits.maxBuildInfoBytes);
+  let failure: string | undefined;
   entry.on('data', (chunk: Buffer) => {
-    if (!reader.done) reader.write(chunk);
+    if (reader.done || failure !== undefined) return;
+    try {
+      reader.write(chunk);
+    } catch (error) {
+      // A corrupt executable must not stop the scan, let alone the process.
+      failure = `cannot read Go build information: ${(error as Error).message}`;
+    }
   });
   entry.on('end', () => {
+    if (failure !== undefined) {
+      record(changes, { path, layerDigest: digest, packages: [], skipped: failure });
+      return;
+    }
     const result = reader.finish();
     if (result.kind === 'unsupported') {
       record(changes, { path, layerDigest: digest, packages: [], skipped: result.reason });
