@@ -90,11 +90,13 @@ export function extractChartDetails(files: ChartFile[], chartDependencies: Chart
     }
   }
 
-  // Charts with apiVersion v1 list their dependencies in requirements.yaml.
+  // Charts with apiVersion v1 list their dependencies in requirements.yaml. Helm's loader reads
+  // that file over Chart.yaml's metadata, so its list replaces Chart.yaml's whatever the apiVersion.
   const requirements = byPath.get('requirements.yaml');
-  if (details.dependencies.length === 0 && requirements) {
+  if (requirements) {
     const parsed = yamlToPlain(parseYamlFile(requirements.data.toString('utf8'), 'requirements.yaml'), 'requirements.yaml');
-    if (isRecord(parsed)) details.dependencies = readDependencies(parsed.dependencies, 'requirements.yaml') ?? [];
+    const listed = isRecord(parsed) ? readDependencies(parsed.dependencies, 'requirements.yaml') : undefined;
+    if (listed) details.dependencies = listed;
   }
 
   for (const file of files) {

@@ -21,6 +21,8 @@ export async function loadChart(archive: Buffer, limits: ArchiveLimits = DEFAULT
 
   const metadata = parseChartYaml(chartYaml.data.toString('utf8'));
   const details = extractChartDetails(content.files, metadata.dependencies);
+  // Dependencies from requirements.yaml belong to the metadata, so index.yaml and the OCI config list them as Helm's do.
+  if (details.dependencies.length > 0) metadata.dependencies = details.dependencies;
   const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
   return { archive, digest, metadata, details };
 }

@@ -79,9 +79,13 @@ describe('chart repository', () => {
       const archive = readFileSync(path.join(FIXTURES, file));
       const folder = file.replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
       const chartYaml = YAML.parse(gunzipTarFile(archive, `${folder}/Chart.yaml`)) as Record<string, unknown>;
+      // Helm's loader reads requirements.yaml (apiVersion v1) into the chart's metadata.
+      const requirements = gunzipTarFile(archive, `${folder}/requirements.yaml`, true);
+      if (requirements) chartYaml.dependencies = (YAML.parse(requirements) as Record<string, unknown>).dependencies;
       const entry = index.entries[chartYaml.name as string]?.find((item) => item.version === String(chartYaml.version));
       assert.ok(entry, `${file}: no index entry for ${chartYaml.name} ${chartYaml.version}`);
-      for (const key of ['name', 'description', 'home', 'icon', 'appVersion', 'keywords', 'sources', 'maintainers', 'annotations', 'dependencies']) {
+      const keys = ['name', 'version', 'description', 'home', 'icon', 'appVersion', 'kubeVersion', 'type', 'deprecated', 'condition', 'tags'];
+      for (const key of [...keys, 'keywords', 'sources', 'maintainers', 'annotations', 'dependencies']) {
         if (chartYaml[key] === undefined) assert.equal(entry[key], undefined, `${file}: ${key} should be absent`);
         else assert.deepEqual(entry[key], normalise(chartYaml[key]), `${file}: ${key}`);
       }
@@ -298,8 +302,8 @@ describe('chart repository', () => {
   });
 });
 
-/** Reads one file from a gzip tar; enough for the fixtures' Chart.yaml. */
-function gunzipTarFile(archive: Buffer, wanted: string): string {
+/** Reads one file from a gzip tar, or returns '' for a missing optional one; enough for the fixtures' YAML files. */
+function gunzipTarFile(archive: Buffer, wanted: string, optional = false): string {
   const tar = gunzipSync(archive);
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const name = tar.subarray(offset, offset + 100).toString('utf8').replace(/\0.*$/s, '');
@@ -308,6 +312,7 @@ function gunzipTarFile(archive: Buffer, wanted: string): string {
     if (name === wanted) return tar.subarray(offset + 512, offset + 512 + size).toString('utf8');
     offset += 512 + Math.ceil(size / 512) * 512;
   }
+  if (optional) return '';
   throw new Error(`${wanted} not found`);
 }
 

@@ -251,5 +251,7 @@ describe('chart upload', () => {
     const row = await wharf.services.db.prisma.chartVersion.findFirstOrThrow({ where: { name: 'legacy' } });
     assert.deepEqual((row.details as { dependencies: unknown[] }).dependencies, [{ name: 'mariadb', version: '7.x.x', repository: 'https://charts.example.com' }]);
     assert.equal((row.entry as { apiVersion: string }).apiVersion, 'v1');
+    // Helm's loader puts requirements.yaml's list into the metadata, so index.yaml lists it too.
+    assert.deepEqual((row.entry as { dependencies: unknown[] }).dependencies, [{ name: 'mariadb', version: '7.x.x', repository: 'https://charts.example.com' }]);
   });
 });
