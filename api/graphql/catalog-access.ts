@@ -51,16 +51,17 @@ export async function requireRepositoryPermission(
 }
 
 /**
- * Ids of the projects where the caller holds `permission`, or 'all' for
+ * Ids of the projects where the caller holds each permission, or 'all' for
  * system administrators; used to scope queries that span projects.
  */
-export async function projectIdsWith(context: GraphqlContext, permission: Permission): Promise<'all' | number[]> {
+export async function projectIdsWith<Wanted extends Permission>(context: GraphqlContext, permissions: readonly Wanted[]): Promise<Record<Wanted, 'all' | number[]>> {
   const names = await context.services.access.readableProjects(context.caller);
-  if (names === 'all') return 'all';
+  if (names === 'all') return Object.fromEntries(permissions.map((permission) => [permission, 'all'])) as Record<Wanted, 'all'>;
 
   const projects = await context.services.projects.listPage({ names, limit: names.length });
   for (const project of projects) context.loaders.projectById.prime(project.id, project);
   // Loading every project's permissions in one tick lets the role loader batch them into one query.
   const granted = await Promise.all(projects.map((project) => projectPermissions(context, project)));
-  return projects.filter((_project, index) => granted[index]!.has(permission)).map((project) => project.id);
+  const ids = (permission: Permission) => projects.filter((_project, index) => granted[index]!.has(permission)).map((project) => project.id);
+  return Object.fromEntries(permissions.map((permission) => [permission, ids(permission)])) as Record<Wanted, number[]>;
 }

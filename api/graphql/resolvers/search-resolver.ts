@@ -68,10 +68,8 @@ export class SearchResolver {
     }
     const limit = pageSize(first);
     const position = parseSearchCursor(after);
-    const scope: SearchScope = {
-      repositoryProjects: await projectIdsWith(context, 'repository:pull'),
-      chartProjects: await projectIdsWith(context, 'chart:read'),
-    };
+    const visible = await projectIdsWith(context, ['repository:pull', 'chart:read']);
+    const scope: SearchScope = { repositoryProjects: visible['repository:pull'], chartProjects: visible['chart:read'] };
     const projectIds = projectNames ? (await context.services.projects.listPage({ names: projectNames, limit: projectNames.length })).map((project) => project.id) : undefined;
 
     const { hits: rows, facets: facetRows } = await context.catalog.search.search({
