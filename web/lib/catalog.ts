@@ -414,3 +414,14 @@ export function search(options: {
     return { hits: toPage(data.search), types: data.search.facets.types, projects: data.search.facets.projects };
   });
 }
+
+/** Queues a scan of an artifact by tag or digest and returns the job's status. */
+export async function scanArtifact(repository: string, reference: string): Promise<string> {
+  const data = await graphql<{ scanArtifact: { status: string } }>(
+    `mutation ScanArtifact($repository: String!, $reference: String!) {
+      scanArtifact(repository: $repository, reference: $reference) { status }
+    }`,
+    { repository, reference },
+  );
+  return data.scanArtifact.status;
+}

@@ -39,6 +39,8 @@ export interface RobotAccount {
 export interface ProjectDetail extends ProjectSummary {
   /** Role of the viewer in the project; null when they are not a member. */
   myRole: string | null;
+  /** Permissions the viewer holds in the project, such as scan:start. */
+  myPermissions: string[];
 }
 
 export interface User {
@@ -167,7 +169,7 @@ export async function listProjects(options: { search?: string; first: number; af
 /** Returns the project, or null when it does not exist or the viewer cannot see it. Cached per request. */
 export const getProject = cache(async (name: string): Promise<ProjectDetail | null> => {
   const data = await graphql<{ project: ProjectDetail | null }>(
-    `query Project($name: String!) { project(name: $name) { name public createdAt myRole } }`,
+    `query Project($name: String!) { project(name: $name) { name public createdAt myRole myPermissions } }`,
     { name },
   ).catch((error: unknown) => {
     if (error instanceof ApiError && error.code === 'NOT_FOUND') return { project: null };

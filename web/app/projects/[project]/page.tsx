@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { CatalogStatus } from '@/components/catalog-status';
 import { formatBytes, Time } from '@/components/format';
 import { Pagination } from '@/components/pagination';
+import { FilterForm } from '@/components/filter-form';
 import { EmptyState } from '@/components/states';
 import { listRepositories } from '@/lib/catalog';
 import { repositoryPath } from '@/lib/catalog-paths';
@@ -13,15 +14,20 @@ const PAGE_SIZE = 50;
 
 export default async function ProjectRepositoriesPage(props: { params: Promise<{ project: string }>; searchParams: SearchParams }) {
   const name = (await props.params).project;
-  const after = queryValue(await props.searchParams, 'after');
+  const query = await props.searchParams;
+  const after = queryValue(query, 'after');
+  const filter = queryValue(query, 'q');
   const viewer = await getViewer();
-  const result = await listRepositories(name, { first: PAGE_SIZE, after });
+  const result = await listRepositories(name, { first: PAGE_SIZE, after, query: filter });
 
   return (
     <>
       <h2>Repositories</h2>
+      <FilterForm action={projectPath(name)} label="Filter repositories by name" placeholder="Filter by name" value={filter} />
       {result.status !== 'ok' ? (
         <CatalogStatus result={result} what="Repositories" signedIn={Boolean(viewer)} />
+      ) : result.data.items.length === 0 && filter ? (
+        <EmptyState title={`No repository matches “${filter}”`}>Check the spelling, or clear the filter.</EmptyState>
       ) : result.data.items.length === 0 ? (
         <EmptyState title="No repositories yet">
           Push an image to create one, for example <code>podman push IMAGE HOST/{name}/app:1.0</code>.
@@ -74,7 +80,7 @@ export default async function ProjectRepositoriesPage(props: { params: Promise<{
             totalCount={result.data.totalCount}
             nextCursor={result.data.nextCursor}
             isFirstPage={!after}
-            hrefFor={(cursor) => withQuery(projectPath(name), { after: cursor })}
+            hrefFor={(cursor) => withQuery(projectPath(name), { q: filter, after: cursor })}
           />
         </>
       )}

@@ -4,6 +4,7 @@ import { CatalogStatus } from '@/components/catalog-status';
 import { CopyField } from '@/components/copy-field';
 import { Time } from '@/components/format';
 import { Pagination } from '@/components/pagination';
+import { FilterForm } from '@/components/filter-form';
 import { EmptyState } from '@/components/states';
 import { listCharts } from '@/lib/catalog';
 import { chartPath } from '@/lib/catalog-paths';
@@ -18,17 +19,22 @@ const PAGE_SIZE = 50;
 
 export default async function ProjectChartsPage(props: { params: Promise<{ project: string }>; searchParams: SearchParams }) {
   const name = (await props.params).project;
-  const after = queryValue(await props.searchParams, 'after');
+  const query = await props.searchParams;
+  const after = queryValue(query, 'after');
+  const filter = queryValue(query, 'q');
   const viewer = await getViewer();
   const origin = await externalOrigin();
-  const result = await listCharts(name, { first: PAGE_SIZE, after });
+  const result = await listCharts(name, { first: PAGE_SIZE, after, query: filter });
 
   return (
     <>
       <h2>Helm charts</h2>
       <CopyField label="Add this project as a Helm repository" value={`helm repo add ${name} ${origin}/chartrepo/${name}`} />
+      <FilterForm action={projectPath(name, 'charts')} label="Filter charts by name or keyword" placeholder="Filter by name or keyword" value={filter} />
       {result.status !== 'ok' ? (
         <CatalogStatus result={result} what="Charts" signedIn={Boolean(viewer)} />
+      ) : result.data.items.length === 0 && filter ? (
+        <EmptyState title={`No chart matches “${filter}”`}>Check the spelling, or clear the filter.</EmptyState>
       ) : result.data.items.length === 0 ? (
         <EmptyState title="No charts yet">
           Upload one with <code>helm push CHART.tgz oci://HOST/{name}</code> or through the chart repository API.
@@ -73,7 +79,7 @@ export default async function ProjectChartsPage(props: { params: Promise<{ proje
             totalCount={result.data.totalCount}
             nextCursor={result.data.nextCursor}
             isFirstPage={!after}
-            hrefFor={(cursor) => withQuery(projectPath(name, 'charts'), { after: cursor })}
+            hrefFor={(cursor) => withQuery(projectPath(name, 'charts'), { q: filter, after: cursor })}
           />
         </>
       )}

@@ -1,20 +1,24 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ActionForm } from '@/components/action-form';
+import { artifactKindLabel } from '@/components/artifact-kind';
 import { CatalogStatus } from '@/components/catalog-status';
 import { CopyField } from '@/components/copy-field';
 import { formatBytes, shortDigest, Time } from '@/components/format';
+import { Labels } from '@/components/labels';
 import { Platforms } from '@/components/platforms';
 import { ScanSummaryView } from '@/components/scan-summary';
 import { EmptyState, ErrorState, UnavailableState } from '@/components/states';
+import { SubmitButton } from '@/components/submit-button';
 import { VulnerabilityTable } from '@/components/vulnerability-table';
-import { artifactKindLabel } from '@/components/artifact-kind';
-import { Labels } from '@/components/labels';
 import { type ArtifactDetail, getArtifact } from '@/lib/catalog';
 import { artifactPath, repositoryPath } from '@/lib/catalog-paths';
 import { ApiError, describeError } from '@/lib/errors';
+import { getProject } from '@/lib/identity';
 import { registryHost } from '@/lib/registry-host';
 import { queryValue, type SearchParams } from '@/lib/search-params';
 import { getViewer } from '@/lib/session';
+import { scanArtifactAction } from './actions';
 
 export const metadata: Metadata = { title: 'Artifact' };
 
@@ -45,6 +49,7 @@ export default async function ArtifactPage(props: { params: Promise<{ project: s
   const artifact = result.data;
   if (!artifact) return <EmptyState title="Artifact not found">It was deleted, or the link is wrong.</EmptyState>;
   const host = await registryHost();
+  const canScan = (await getProject(project))?.myPermissions.includes('scan:start') ?? false;
 
   return (
     <>
@@ -124,7 +129,18 @@ export default async function ArtifactPage(props: { params: Promise<{ project: s
         )}
       </section>
       <section aria-labelledby="artifact-vulnerabilities">
-        <h3 id="artifact-vulnerabilities">Vulnerabilities</h3>
+        <div className="toolbar">
+          <h3 id="artifact-vulnerabilities">Vulnerabilities</h3>
+          {canScan && (artifact.kind === 'IMAGE' || artifact.kind === 'IMAGE_INDEX') && (
+            <ActionForm action={scanArtifactAction} label="Scan this artifact">
+              <input type="hidden" name="repository" value={repository} />
+              <input type="hidden" name="reference" value={artifact.digest} />
+              <SubmitButton variant="secondary" small pendingLabel="Queueing…">
+                Scan now
+              </SubmitButton>
+            </ActionForm>
+          )}
+        </div>
         <VulnerabilityReportView artifact={artifact} severity={severity} repository={repository} />
       </section>
       <section className="panel" aria-labelledby="artifact-history">
