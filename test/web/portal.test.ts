@@ -21,6 +21,22 @@ async function graphqlAsAdmin<T>(wharf: TestWharf, query: string, variables: Rec
   return body.data as T;
 }
 
+/** Polls the scan summary of an artifact until its scan has finished, and returns the status. */
+async function waitForScan(wharf: TestWharf, repository: string, reference: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const data = await graphqlAsAdmin<{ artifact: { scan: { status: string } } }>(
+      wharf,
+      `query($repository: String!, $reference: String!) { artifact(repository: $repository, reference: $reference) { scan { status } } }`,
+      { repository, reference },
+    );
+    const status = data.artifact.scan.status;
+    if (status === 'SUCCEEDED' || status === 'FAILED') return status;
+    if (Date.now() > deadline) throw new Error(`scan of ${repository}:${reference} still ${status} after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** The main landmark's text, with white space collapsed. */
 async function mainText(page: Page): Promise<string> {
   return ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
@@ -157,6 +173,16 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     assert.match(main, /Manifest and configuration documents not available yet/);
     assert.equal(await page.evaluate('window.__injected'), undefined);
     await saveScreenshot(page, 'artifact');
+
+    await page.getByRole('button', { name: 'Scan now' }).click();
+    await page.getByRole('status').filter({ hasText: /^Scan (queued|running|succeeded|failed)\./ }).waitFor();
+    const status = await waitForScan(wharf, 'library/app', '1.0');
+    // The layers are random bytes, so the scanner finds no packages and no vulnerabilities.
+    assert.equal(status, 'SUCCEEDED');
+    await page.reload();
+    await page.getByRole('heading', { name: 'No known vulnerabilities' }).waitFor();
+    assert.match(await mainText(page), /0 packages/);
+    await saveScreenshot(page, 'artifact-scanned');
   });
 
   test('open a chart', async () => {
@@ -172,7 +198,7 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
 
     // Markdown becomes HTML, but the markup in it does not.
     const readme = page.locator('.markdown');
-    await readme.getByRole('heading', { name: 'Web chart' }).waitFor();
+    await readme.getByRole('heading', { name: 'Web chart', level: 4 }).waitFor();
     assert.equal(await readme.locator('table').count(), 1);
     assert.equal(await readme.locator('strong').filter({ hasText: 'static' }).count(), 1);
     assert.equal(await page.locator('main img, main script, main b').count(), 0);
@@ -184,7 +210,8 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     assert.match(await mainText(page), /<i>shiny<\/i>/);
 
     const images = page.locator('section[aria-labelledby="chart-images"]');
-    assert.match((await images.textContent()) ?? '', new RegExp(`${registryHost}/library/app:1\\.0 open Not scanned`));
+    // The image test above scanned library/app:1.0.
+    assert.match((await images.textContent()) ?? '', new RegExp(`${registryHost}/library/app:1\\.0 open No known vulnerabilities`));
     assert.equal(await page.evaluate('window.__injected'), undefined);
     await saveScreenshot(page, 'chart');
 
@@ -372,7 +399,13 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
       await page.getByRole('heading', { name: title }).waitFor();
       await saveScreenshot(page, screenshot);
     }
+    await page.goto('/projects/library?q=no-such-repository');
+    await page.getByRole('heading', { name: 'No repository matches “no-such-repository”' }).waitFor();
+    await page.goto('/projects/library/charts?q=webserver');
+    await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+
     await page.goto('/projects/web-team/quota');
+    await page.getByRole('heading', { name: 'Quota and usage' }).waitFor();
     assert.match(await mainText(page), /0 B used \(no limit\)/);
     await saveScreenshot(page, 'quota');
   });
@@ -394,11 +427,20 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
 
   test('phone-sized window', async () => {
     const phone = await openWatchedContext(browser, baseUrl, { width: 390, height: 844 });
-    await phone.page.goto('/projects/library');
-    await phone.page.getByRole('heading', { name: 'library' }).waitFor();
-    const overflow = await phone.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
-    await saveScreenshot(phone.page, 'phone-project');
+    const pages = [
+      ['/projects/library', 'phone-project'],
+      ['/projects/library/repositories/app', 'phone-repository'],
+      [`/projects/library/artifacts/${encodeURIComponent(image.digest)}?repository=library%2Fapp`, 'phone-artifact'],
+      ['/projects/library/charts/web', 'phone-chart'],
+      ['/search?q=app', 'phone-search'],
+    ] as const;
+    for (const [path, screenshot] of pages) {
+      await phone.page.goto(path);
+      await phone.page.locator('main h1').first().waitFor();
+      const overflow = await phone.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the window`);
+      await saveScreenshot(phone.page, screenshot);
+    }
     assert.deepEqual(phone.errors, []);
     await phone.context.close();
   });
