@@ -5,7 +5,7 @@ import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphq
 import type { GraphqlContext } from './context.ts';
 import { DEFAULT_PAGE_SIZE } from './pagination.ts';
 
-/** Deepest selection nesting a query may have; the catalog page query needs 8. */
+/** Deepest selection nesting a query may have; the catalog page query (repositories, their artifacts and tags) needs 7. */
 export const MAX_QUERY_DEPTH = 10;
 /**
  * Highest estimated cost of one operation. Each field costs 1 and a list
