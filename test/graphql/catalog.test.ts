@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 import { CATALOG_ENV, type CatalogFixture, imageSize, seedCatalog } from './catalog-fixtures.ts';
-import { errorCode, graphql, type GraphqlResponse } from './graphql-client.ts';
+import { basic, errorCode, graphql, type GraphqlResponse } from './graphql-client.ts';
 
 type Edge<Node> = { node: Node; cursor: string };
 const nodes = <Node>(connection: { edges: Edge<Node>[] }) => connection.edges.map((edge) => edge.node);
@@ -83,6 +83,25 @@ describe('GraphQL catalog queries', () => {
     const artifact = await graphql(wharf, '{ artifact(repository: "secret/app", reference: "v1") { digest kind repository { name project { name } } } }', {}, fixture.member);
     assert.equal(artifact.errors, undefined);
     assert.deepEqual(artifact.data?.artifact, { digest: fixture.images.secret.digest, kind: 'IMAGE', repository: { name: 'secret/app', project: { name: 'secret' } } });
+  });
+
+  test('robot sees only granted content', async () => {
+    const { robot, secret } = await wharf.services.robots.create({ name: 'puller', project: 'secret', grants: [{ project: 'secret', actions: ['repository:pull'] }] });
+    const asRobot = basic(robot.name, secret);
+
+    const repositories = await graphql(wharf, '{ repositories(project: "secret") { totalCount } }', {}, asRobot);
+    assert.equal(repositories.errors, undefined, JSON.stringify(repositories.errors));
+    assert.equal(repositories.data?.repositories.totalCount, 3);
+    const charts = await graphql(wharf, '{ charts(project: "secret") { totalCount } }', {}, asRobot);
+    assert.equal(errorCode(charts), 'FORBIDDEN');
+    const nested = await graphql(wharf, '{ project(name: "secret") { charts { totalCount } repositories { totalCount } } }', {}, asRobot);
+    assert.deepEqual(nested.data?.project, { charts: null, repositories: { totalCount: 3 } });
+
+    const search = await graphql(wharf, '{ search(text: "a", projects: ["secret"]) { totalCount edges { node { type name } } } }', {}, asRobot);
+    assert.equal(search.errors, undefined, JSON.stringify(search.errors));
+    const types = new Set(search.data?.search.edges.map((edge: { node: { type: string } }) => edge.node.type));
+    assert.ok(types.has('REPOSITORY'));
+    assert.equal(types.has('CHART'), false, 'a robot without chart:read finds no charts');
   });
 
   test('artifact by digest with layers', async () => {
