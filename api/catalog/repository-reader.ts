@@ -43,13 +43,37 @@ const SIZE_SQL = Prisma.sql`(
 const PUSHED_SQL = Prisma.sql`(SELECT MAX(m.pushed_at) FROM artifacts m WHERE m.repository_id = r.id)`;
 const PULLED_SQL = Prisma.sql`(SELECT MAX(m.pulled_at) FROM artifacts m WHERE m.repository_id = r.id)`;
 
-/** What each sort orders by; never null, so keyset comparisons work. */
-const SORT_SQL: Record<RepositorySort, { expression: Prisma.Sql; cast: 'timestamp' | 'bigint' | 'text' }> = {
-  NAME: { expression: Prisma.sql`r.name`, cast: 'text' },
-  PUSHED_AT: { expression: Prisma.sql`COALESCE(${PUSHED_SQL}, 'epoch'::timestamp)`, cast: 'timestamp' },
-  PULLED_AT: { expression: Prisma.sql`COALESCE(${PULLED_SQL}, 'epoch'::timestamp)`, cast: 'timestamp' },
-  SIZE: { expression: SIZE_SQL, cast: 'bigint' },
-};
+const SORT_CAST: Record<RepositorySort, 'timestamp' | 'bigint' | 'text'> = { NAME: 'text', PUSHED_AT: 'timestamp', PULLED_AT: 'timestamp', SIZE: 'bigint' };
+
+/**
+ * The listed repositories (`r`) with the value each sort orders by, never
+ * null so keyset comparisons work. Figures are aggregated for the whole
+ * project in one pass (hash joins), which is much cheaper than a subquery
+ * per repository when a project has thousands of them.
+ */
+function sortedRepositoriesSql(sort: RepositorySort, filter: Prisma.Sql): Prisma.Sql {
+  if (sort === 'NAME') return Prisma.sql`SELECT r.id, r.name, r.project_id, r.created_at, r.name AS sort_value FROM repositories r WHERE ${filter}`;
+
+  const artifactFigures = Prisma.sql`
+    SELECT m.repository_id, SUM(m.size) AS bytes, MAX(m.pushed_at) AS pushed_at, MAX(m.pulled_at) AS pulled_at
+    FROM artifacts m WHERE m.repository_id IN (SELECT r.id FROM repositories r WHERE ${filter}) GROUP BY m.repository_id`;
+  if (sort !== 'SIZE') {
+    const column = sort === 'PUSHED_AT' ? Prisma.sql`figures.pushed_at` : Prisma.sql`figures.pulled_at`;
+    return Prisma.sql`
+      SELECT r.id, r.name, r.project_id, r.created_at, COALESCE(${column}, 'epoch'::timestamp) AS sort_value
+      FROM repositories r LEFT JOIN (${artifactFigures}) AS figures ON figures.repository_id = r.id
+      WHERE ${filter}`;
+  }
+  return Prisma.sql`
+    SELECT r.id, r.name, r.project_id, r.created_at, (COALESCE(linked.bytes, 0) + COALESCE(figures.bytes, 0))::bigint AS sort_value
+    FROM repositories r
+    LEFT JOIN (${artifactFigures}) AS figures ON figures.repository_id = r.id
+    LEFT JOIN (
+      SELECT rb.repository_id, SUM(b.size) AS bytes FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+      WHERE rb.repository_id IN (SELECT r.id FROM repositories r WHERE ${filter}) GROUP BY rb.repository_id
+    ) AS linked ON linked.repository_id = r.id
+    WHERE ${filter}`;
+}
 
 /** Rows with the value they were sorted by, as text for cursors. */
 export type SortedRepositoryRow = RepositoryRow & { sortValue: string };
@@ -88,15 +112,12 @@ export class RepositoryReader {
    */
   async listPage(options: RepositoryPageOptions): Promise<SortedRepositoryRow[]> {
     if (options.limit === 0) return [];
-    const sort = SORT_SQL[options.sort];
-    const after = options.after ? sortCondition(Prisma.sql`sorted.sort_value`, sort.cast, options.after, options.direction, Prisma.sql`sorted.id`) : Prisma.sql`TRUE`;
+    const cast = SORT_CAST[options.sort];
+    const after = options.after ? sortCondition(Prisma.sql`sorted.sort_value`, cast, options.after, options.direction, Prisma.sql`sorted.id`) : Prisma.sql`TRUE`;
     const order = options.direction === 'descending' ? Prisma.sql`DESC` : Prisma.sql`ASC`;
     const rows = await this.prisma.$queryRaw<(RepositoryRow & { sortValue: Date | bigint | string })[]>`
       SELECT sorted.id, sorted.name, sorted.project_id AS "projectId", sorted.created_at AS "createdAt", sorted.sort_value AS "sortValue"
-      FROM (
-        SELECT r.id, r.name, r.project_id, r.created_at, ${sort.expression} AS sort_value
-        FROM repositories r WHERE ${listFilter(options.projectId, options.nameContains)}
-      ) AS sorted
+      FROM (${sortedRepositoriesSql(options.sort, listFilter(options.projectId, options.nameContains))}) AS sorted
       WHERE ${after}
       ORDER BY sorted.sort_value ${order}, sorted.id ${order}
       LIMIT ${options.limit}`;
