@@ -173,12 +173,17 @@ export class ScanService {
 
   /**
    * Queues the platform manifests of an index: all of them, or after a push
-   * only those without a report (their own push queued them already).
+   * only those without a report or a pending job (their own push may have
+   * queued them already).
    */
   async #enqueuePlatforms(repositoryId: number, children: { digest: string }[], all: boolean): Promise<void> {
     const digests = children.map((child) => child.digest);
     const artifacts = await this.prisma.artifact.findMany({
-      where: { repositoryId, digest: { in: digests }, ...(all ? {} : { scanReport: null }) },
+      where: {
+        repositoryId,
+        digest: { in: digests },
+        ...(all ? {} : { scanReport: null, scanJobs: { none: { status: { in: ['queued', 'running'] } } } }),
+      },
       select: { id: true },
     });
     for (const artifact of artifacts) await this.queue.enqueue(artifact.id, 'index');

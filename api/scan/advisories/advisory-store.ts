@@ -113,25 +113,29 @@ export class AdvisoryStore {
     summary.unchanged += advisories.length - changed.length;
     if (changed.length === 0) return version;
 
-    return this.prisma.$transaction(async (tx) => {
+    const added = changed.filter((advisory) => !stored.has(advisory.id));
+    const updated = changed.filter((advisory) => stored.has(advisory.id));
+    const current = await this.prisma.$transaction(async (tx) => {
       const current = version ?? (await tx.advisoryDatabaseVersion.create({ data: { source }, select: { version: true } })).version;
-      for (const advisory of changed) {
-        const data = {
-          modified: advisory.modified ?? null,
-          withdrawn: advisory.withdrawn !== undefined,
-          contentHash: hashes.get(advisory.id)!,
-          document: advisory as object,
-          databaseVersion: current,
-          updatedAt: new Date(),
-        };
-        await tx.advisory.upsert({ where: { id: advisory.id }, create: { id: advisory.id, ...data }, update: data });
-        await tx.advisoryPackage.deleteMany({ where: { advisoryId: advisory.id } });
-        await tx.advisoryPackage.createMany({ data: packageRows(advisory), skipDuplicates: true });
-        if (stored.has(advisory.id)) summary.updated++;
-        else summary.added++;
-      }
+      const rowOf = (advisory: Advisory) => ({
+        modified: advisory.modified ?? null,
+        withdrawn: advisory.withdrawn !== undefined,
+        contentHash: hashes.get(advisory.id)!,
+        document: advisory as object,
+        databaseVersion: current,
+        updatedAt: new Date(),
+      });
+
+      // New advisories (all of them on a first import) go in with one statement per table.
+      await tx.advisory.createMany({ data: added.map((advisory) => ({ id: advisory.id, ...rowOf(advisory) })) });
+      for (const advisory of updated) await tx.advisory.update({ where: { id: advisory.id }, data: rowOf(advisory) });
+      if (updated.length > 0) await tx.advisoryPackage.deleteMany({ where: { advisoryId: { in: updated.map((advisory) => advisory.id) } } });
+      await tx.advisoryPackage.createMany({ data: changed.flatMap(packageRows), skipDuplicates: true });
       return current;
     }, TRANSACTION_OPTIONS);
+    summary.added += added.length;
+    summary.updated += updated.length;
+    return current;
   }
 }
 
