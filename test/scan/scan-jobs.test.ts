@@ -142,6 +142,31 @@ describe('scan jobs', () => {
       wharf.services.scan.worker.start();
     }
   });
+
+  test('index push scans each platform once', async () => {
+    const project = await wharf.services.projects.create('auto', { public: false });
+    await wharf.services.scan.settings.update(project.id, { scanOnPush: true });
+    const alpine = await buildImageFromLayers([alpineLayer('3.16.9')], 'amd64');
+    const app = await buildImageFromLayers([nodeAppLayer()], 'arm64');
+
+    await registry.pushImage('auto/mixed', alpine);
+    await registry.pushImage('auto/mixed', app);
+    await registry.pushManifest('auto/mixed', '1.0', buildIndex([alpine.descriptor, app.descriptor]), OCI_INDEX);
+    const index = await wharf.services.scan.resolve('auto/mixed', '1.0');
+    await waitForScanJobs(wharf, 'auto/mixed', index.digest);
+    for (const image of [alpine, app]) await waitForScanJobs(wharf, 'auto/mixed', image.digest);
+    const jobs = await wharf.services.db.prisma.scanJob.findMany({ where: { artifact: { repository: { name: 'auto/mixed' } } }, select: { artifactId: true, trigger: true, status: true } });
+    const reports = await wharf.services.db.prisma.scanReport.findMany({ where: { artifact: { repository: { name: 'auto/mixed' } } }, select: { artifact: { select: { digest: true } }, total: true } });
+
+    const platformJobs = jobs.filter((job) => job.artifactId !== index.id);
+    assert.equal(platformJobs.length, 2, JSON.stringify(jobs));
+    assert.ok(platformJobs.every((job) => job.status === 'succeeded' && job.trigger === 'push'));
+    assert.deepEqual(jobs.filter((job) => job.artifactId === index.id).map((job) => job.status), ['succeeded']);
+    assert.deepEqual(
+      reports.map((report) => [report.artifact.digest, report.total]).sort(),
+      [[alpine.digest, 2], [app.digest, 2]].sort(),
+    );
+  });
 });
 
 /** Lists the finding lines of one `scan` output section. */
