@@ -15,8 +15,8 @@ export function ScanSummaryView(props: { summary: ScanSummary | null }) {
   const summary = props.summary;
   if (!summary) return <span className="muted">Scan results hidden</span>;
   if (summary.status !== 'SUCCEEDED') {
-    const className = summary.status === 'FAILED' ? 'badge danger' : summary.status === 'NOT_SCANNED' ? 'muted' : 'badge';
-    return <span className={className}>{STATUS_LABELS[summary.status]}</span>;
+    if (summary.status === 'NOT_SCANNED') return <span className="muted">{STATUS_LABELS.NOT_SCANNED}</span>;
+    return <span className={summary.status === 'FAILED' ? 'badge danger' : 'badge'}>{STATUS_LABELS[summary.status]}</span>;
   }
 
   const found = SEVERITIES.filter((severity) => (summary[severity] ?? 0) > 0);

@@ -17,7 +17,7 @@ interface OidcProfile {
 }
 
 /**
- * An OpenID Connect provider, configured only when WHARF_OIDC_ISSUER,
+ * Builds the OpenID Connect provider, or returns undefined unless WHARF_OIDC_ISSUER,
  * WHARF_OIDC_CLIENT_ID and WHARF_OIDC_CLIENT_SECRET are all set.
  */
 function oidcProvider(): OAuthConfig<OidcProfile> | undefined {

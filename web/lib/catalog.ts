@@ -1,7 +1,7 @@
 /**
  * Catalog data: repositories, artifacts, charts, search, quotas and scans, read
  * through Wharf's GraphQL API. A server whose API lacks a field rejects the query
- * with GRAPHQL_VALIDATION_FAILED, and the pages then say that the data is not
+ * with GRAPHQL_VALIDATION_FAILED, and the pages then state that the data is not
  * available instead of showing anything in its place.
  */
 import { ApiError, describeError, type ReadableError } from './errors';

@@ -37,7 +37,7 @@ export class ApiError extends Error {
   }
 }
 
-/** What a page shows for a failure: a title, a sentence, and whether signing in could help. */
+/** Failure as a page shows it: a title, a sentence, and whether signing in could help. */
 export interface ReadableError {
   code: ApiErrorCode;
   title: string;
@@ -50,9 +50,9 @@ export function toApiErrorCode(code: unknown): ApiErrorCode {
 }
 
 /**
- * Describes an error for a person. Messages from the API are shown for input and
- * conflict errors, because they name the value and the fix; other codes get a
- * fixed sentence, so internal details never reach the page.
+ * Describes an error for a person. Input and conflict errors show the API's message,
+ * because it names the value and the fix. Other codes get a fixed sentence, so
+ * internal details never reach the page.
  */
 export function describeError(error: unknown): ReadableError {
   const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL_SERVER_ERROR', String(error));

@@ -8,10 +8,10 @@ import { ApiError, toApiErrorCode } from './errors';
  */
 const API_ORIGIN_HEADER = 'x-wharf-api-origin';
 
-/** Longest time one GraphQL request may take before the page shows an error. */
+/** Maximum time one GraphQL request may take before the page shows an error. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** Where and as whom a GraphQL request is sent. */
+/** Target of a GraphQL request: the API origin and the credentials to send. */
 export interface ApiTarget {
   origin: string;
   /** Authorization header value; undefined for an anonymous request. */

@@ -39,7 +39,7 @@ export interface RobotAccount {
 export interface ProjectDetail extends ProjectSummary {
   /** Role of the viewer in the project; null when they are not a member. */
   myRole: string | null;
-  /** Permissions the viewer holds in the project, such as scan:start. */
+  /** Permissions the viewer has in the project, such as scan:start. */
   myPermissions: string[];
 }
 

@@ -11,7 +11,7 @@ export async function registryHost(): Promise<string> {
   return (await headers()).get('host') ?? 'localhost:5000';
 }
 
-/** The external URL of Wharf, for commands that need a scheme (helm repo add). */
+/** Returns Wharf's external origin, for commands that need a scheme (helm repo add). */
 export async function externalOrigin(): Promise<string> {
   const external = process.env.NEXTAUTH_URL;
   if (external) return new URL(external).origin;

@@ -3,17 +3,17 @@ import { cookies } from 'next/headers';
 import { cache } from 'react';
 import { executeGraphQL, apiOriginOfRequest, type ApiTarget } from './graphql';
 
-/** The person looking at the page, as far as the portal knows. */
+/** The person viewing the page, as the session cookie records them. */
 export interface Viewer {
   username: string;
   isAdmin: boolean;
-  /** How they signed in. */
+  /** Sign-in method: Wharf's own accounts or the OIDC provider. */
   provider: 'credentials' | 'oidc';
   /** Authorization header for the API; undefined when the API cannot act as them. */
   authorization: string | undefined;
 }
 
-/** What the portal keeps in its encrypted session cookie, beside next-auth's own claims. */
+/** Claims that the portal stores in its encrypted session cookie, beside next-auth's own. */
 export interface SessionClaims {
   username?: string;
   isAdmin?: boolean;
@@ -52,13 +52,13 @@ export const getViewer = cache(async (): Promise<Viewer | undefined> => {
   };
 });
 
-/** Where and as whom this request's GraphQL calls go. */
+/** Returns the API origin and credentials for this request's GraphQL calls. */
 export async function apiTarget(): Promise<ApiTarget> {
   const viewer = await getViewer();
   return { origin: await apiOriginOfRequest(), authorization: viewer?.authorization };
 }
 
-/** Runs a GraphQL operation as the viewer (anonymously when nobody is signed in). */
+/** Runs a GraphQL operation as the viewer, or anonymously without a session. */
 export async function graphql<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
   return executeGraphQL<T>(await apiTarget(), document, variables);
 }

@@ -27,7 +27,8 @@ export default async function ProjectQuotaPage(props: { params: Promise<{ projec
     );
   }
   const limited = quota.limit >= 0;
-  const percent = limited ? (quota.limit === 0 ? 100 : Math.min(100, Math.round((quota.used / quota.limit) * 100))) : null;
+  let percent: number | null = null;
+  if (limited) percent = quota.limit === 0 ? 100 : Math.min(100, Math.round((quota.used / quota.limit) * 100));
 
   return (
     <section className="panel" aria-labelledby="quota-title">
