@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
-import { buildChart } from '../charts/support/build-chart.ts';
-import { buildImage, OCI_EMPTY, OCI_MANIFEST, RegistryClient } from '../support/registry-client.ts';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { buildChart, buildTar } from '../charts/support/build-chart.ts';
+import {
+  buildImage,
+  descriptorOf,
+  OCI_CONFIG,
+  OCI_EMPTY,
+  OCI_LAYER,
+  OCI_MANIFEST,
+  RegistryClient,
+  sha256,
+  type TestImage,
+} from '../support/registry-client.ts';
 import type { TestWharf } from '../support/wharf.ts';
 
 /** Markup that would run script if the portal rendered it as HTML; each variant sets its own number. */
@@ -17,10 +29,30 @@ export interface PushedImage {
   layerCount: number;
 }
 
+/**
+ * Builds an image whose two layers are real gzip-compressed tar files holding one
+ * text file each, so a scanner can read them (and finds no packages).
+ */
+function buildScannableImage(): TestImage {
+  const tars = [0, 1].map((index) => buildTar([{ path: `app/file-${index}.txt`, content: randomBytes(16).toString('hex') }]));
+  const layers = tars.map((tar) => gzipSync(tar));
+  const diffIds = tars.map((tar) => sha256(tar));
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: descriptorOf(OCI_CONFIG, config),
+      layers: layers.map((layer) => descriptorOf(OCI_LAYER, layer)),
+    }),
+  );
+  return { config, layers, manifest, mediaType: OCI_MANIFEST, digest: sha256(manifest), descriptor: descriptorOf(OCI_MANIFEST, manifest) };
+}
+
 /** Pushes a two-layer image and a Notation-style signature whose subject is that image. */
 export async function pushSignedImage(wharf: TestWharf, repository: string, tag: string): Promise<PushedImage> {
   const client = new RegistryClient(wharf.url, wharf.adminAuth);
-  const image = buildImage({ layerCount: 2 });
+  const image = buildScannableImage();
   await client.pushImage(repository, image, tag);
 
   const signature = buildImage({

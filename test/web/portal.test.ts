@@ -177,7 +177,7 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     await page.getByRole('button', { name: 'Scan now' }).click();
     await page.getByRole('status').filter({ hasText: /^Scan (queued|running|succeeded|failed)\./ }).waitFor();
     const status = await waitForScan(wharf, 'library/app', '1.0');
-    // The layers are random bytes, so the scanner finds no packages and no vulnerabilities.
+    // The layers hold no package database, so the scanner finds no packages and no vulnerabilities.
     assert.equal(status, 'SUCCEEDED');
     await page.reload();
     await page.getByRole('heading', { name: 'No known vulnerabilities' }).waitFor();
