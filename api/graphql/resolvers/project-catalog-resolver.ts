@@ -13,7 +13,12 @@ import { RepositoryConnection } from '../types/repository.ts';
 import { listCharts } from './chart-resolver.ts';
 import { listRepositories } from './repository-resolver.ts';
 
-/** Catalog fields of a project: storage usage, repositories and charts, each behind its permission. */
+/**
+ * Catalog fields of a project: storage usage, repositories and charts, each behind its permission.
+ *
+ * NOTE: `repositories` and `charts` are not batched across projects, so a list
+ * of projects that selects them runs two statements per project for each.
+ */
 @Resolver(() => Project)
 export class ProjectCatalogResolver {
   @FieldResolver(() => QuotaUsage, { nullable: true, description: 'Storage limit and usage; null without quota:read.' })
