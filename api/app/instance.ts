@@ -27,7 +27,7 @@ const UPLOAD_EXPIRY_INTERVAL_MS = 10 * 60 * 1000;
 /** Opens the database and storage, migrates, bootstraps and starts listening. */
 export async function startWharf(config: Config, logger: Logger): Promise<WharfInstance> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const storage = openStorage(config.storageUrl);
+  const storage = await openStorage(config.storageUrl);
   const services = createServices(config, db, storage, logger);
   const readiness = { ready: false };
   const app = await buildServer(services, readiness);

@@ -26,7 +26,7 @@ async function runLocal(args: string[]): Promise<CommandResult> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await applyMigrations(db, logger);
-    const services = createServices(config, db, openStorage(config.storageUrl), logger);
+    const services = createServices(config, db, await openStorage(config.storageUrl), logger);
     const { generatedAdminPassword } = await bootstrapData(services);
     if (generatedAdminPassword) process.stderr.write(`Wharf created user "admin" with password: ${generatedAdminPassword}\n`);
     return await runCommand(args, services, (line) => process.stderr.write(line));

@@ -253,7 +253,7 @@ describe('S3 storage URL', () => {
     assert.throws(() => parseS3Location('s3://key:secret@bucket'), /must not contain credentials/);
   });
 
-  test('openStorage picks the S3 driver', () => {
-    assert.equal(openStorage('s3://bucket/prefix?endpoint=http://127.0.0.1:1&region=us-east-1').name, 's3');
+  test('openStorage picks the S3 driver', async () => {
+    assert.equal((await openStorage('s3://bucket/prefix?endpoint=http://127.0.0.1:1&region=us-east-1')).name, 's3');
   });
 });
