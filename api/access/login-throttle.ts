@@ -6,7 +6,7 @@ const LIMITS = { user: 10, ip: 50 } as const;
 const WINDOW_MS = 5 * 60 * 1000;
 const LOCK_MS = 5 * 60 * 1000;
 
-/** What `check` found besides a lock. */
+/** Result of `check` when neither the user nor the address is locked. */
 export interface ThrottleState {
   /** The user has failures counted (or a lock that ran out) for `recordSuccess` to clear. */
   userCounted: boolean;
@@ -23,8 +23,8 @@ export class LoginThrottle {
 
   /**
    * Raises TooManyAttemptsError while the user (when given) or the address is
-   * locked. Otherwise tells whether the user has a row that a successful sign-in
-   * should clear, so the common case (no failures) costs this one query.
+   * locked. Otherwise returns whether the user has a row that a successful
+   * sign-in should clear, so the common case (no failures) costs this one query.
    */
   async check(username: string | undefined, ip: string | undefined): Promise<ThrottleState> {
     const keys = this.#keys(username, ip).map((entry) => entry.key);

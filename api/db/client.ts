@@ -48,7 +48,7 @@ function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   // The pool drops an idle connection that fails (a server restart, an ended
   // session) and opens another when needed. Prisma listens only until it
-  // disconnects, and an 'error' event nobody listens to would end the process.
+  // disconnects, and an 'error' event without a listener would end the process.
   pool.on('error', () => {});
   const closed = trackConnections(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: ERROR_FORMAT });

@@ -20,8 +20,8 @@ export class TagService {
    * Tags of the named repository after `last` (exclusive), at most `limit`, or
    * undefined when no repository has that name. One query finds the repository
    * and the page, so a tag list costs one round trip. Keyset pagination on the
-   * (repository_id, name) index, so every page costs the same; the names come
-   * back as one JSON array so a page of thousands decodes as a single value.
+   * (repository_id, name) index makes every page cost the same. The names come
+   * back as one JSON array, so a page of thousands decodes as a single value.
    */
   async list(repository: string, limit: number, last?: string): Promise<Page<string> | undefined> {
     const rows = await this.prisma.$queryRaw<{ names: string[] }[]>`

@@ -28,7 +28,7 @@ describe('database close', { skip: USE_PGLITE ? 'PGlite has no server sessions' 
 
   test('close waits for sessions to end', async () => {
     const db = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
-    // Several queries at once, so the pool holds several idle connections.
+    // Several queries at once, so the pool keeps several idle connections.
     await Promise.all(Array.from({ length: 6 }, () => db.prisma.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.01)`));
     assert.ok((await countSessions(admin, database.url)) >= 2);
 
