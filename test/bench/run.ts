@@ -143,7 +143,7 @@ async function describeMachine(database: BenchDatabase): Promise<string> {
   ].join('\n');
 }
 
-/** The 1-minute load average, to show how busy the shared machine was during a part. */
+/** Returns the 1-minute load average, which shows how busy the shared machine was during a part. */
 function loadAverage(): string {
   return format(os.loadavg()[0] ?? 0, 2);
 }

@@ -32,7 +32,7 @@ const STARTUP_TIMEOUT_MS = 120_000;
 /**
  * Starts Wharf as a child process (`node --import tsx api/main.ts`) on a free loopback
  * port with a fresh data folder. On 'postgres' it gets a new database on the server at
- * WHARF_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432), dropped by `stop`; on
+ * WHARF_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432), which `stop` drops. On
  * 'pglite' it uses the embedded database in its data folder.
  */
 export async function startWharfProcess(database: BenchDatabase): Promise<BenchRegistry> {
