@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestWharf, type TestWharf } from '../support/wharf.ts';
+import { runCommand } from '../../api/cli/commands/index.ts';
+import { allAdvisories } from '../scan/support/advisories.ts';
+import { nodeAppLayer } from '../scan/support/images.ts';
+import { buildImageFromLayers } from '../scan/support/push.ts';
+import { RegistryClient } from '../support/registry-client.ts';
 import { hostileMarkup, type PushedImage, pushSignedImage, uploadHostileChart } from './catalog-fixtures.ts';
 import { ensurePortalBuild, launchChromium, openWatchedContext, saveScreenshot, skipUnlessChromium, type WatchedContext } from './browser.ts';
 
@@ -51,6 +59,7 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
   /** Host and port that pull commands name, such as localhost:41234. */
   let registryHost: string;
   let image: PushedImage;
+  let advisoryDir: string | undefined;
 
   before(async () => {
     ensurePortalBuild();
@@ -74,11 +83,22 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
       { label: HOSTILE_LABEL },
     );
     await uploadHostileChart(wharf, 'library', 'web', `${registryHost}/library/app:1.0`);
+
+    // An image with vulnerable npm packages (lodash 4.17.20, minimist 0.0.8), scanned
+    // against advisories imported the way `npm run wharf -- vulndb import` does.
+    advisoryDir = await mkdtemp(path.join(tmpdir(), 'wharf-portal-osv-'));
+    await writeFile(path.join(advisoryDir, 'advisories.json'), JSON.stringify(allAdvisories));
+    await runCommand(['vulndb', 'import', advisoryDir], wharf.services);
+    const shop = await buildImageFromLayers([nodeAppLayer()]);
+    await new RegistryClient(wharf.url, wharf.adminAuth).pushImage('library/shop', shop, '1.0');
+    await graphqlAsAdmin(wharf, `mutation { scanArtifact(repository: "library/shop", reference: "1.0") { status } }`);
+    assert.equal(await waitForScan(wharf, 'library/shop', '1.0'), 'SUCCEEDED');
   });
 
   after(async () => {
     await browser?.close();
     await wharf?.close();
+    if (advisoryDir) await rm(advisoryDir, { recursive: true, force: true });
   });
 
   test('anonymous visitor sees public projects only', async () => {
@@ -183,6 +203,32 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     await page.getByRole('heading', { name: 'No known vulnerabilities' }).waitFor();
     assert.match(await mainText(page), /0 packages/);
     await saveScreenshot(page, 'artifact-scanned');
+  });
+
+  test('vulnerabilities filter by severity', async () => {
+    const { page } = admin;
+    await page.goto('/projects/library/artifacts/1.0?repository=library%2Fshop');
+    const table = page.getByRole('table', { name: 'Vulnerabilities' });
+    await table.waitFor();
+    const lodash = table.getByRole('row').filter({ hasText: 'lodash' });
+    assert.match((await lodash.textContent()) ?? '', /GHSA-35jh-r3h4-6jhm.*CVE-2021-23337.*High.*4\.17\.20.*4\.17\.21/);
+    const minimist = table.getByRole('row').filter({ hasText: 'minimist' });
+    assert.match((await minimist.textContent()) ?? '', /0\.0\.8.*0\.2\.4/);
+    await saveScreenshot(page, 'artifact-vulnerabilities');
+
+    const filters = page.getByRole('navigation', { name: 'Filter by severity' });
+    await filters.getByRole('link', { name: /^high/ }).click();
+    await page.waitForURL(/severity=high/);
+    const rows = table.getByRole('row');
+    const severities = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(severities.length > 0, 'the high filter shows no rows');
+    assert.deepEqual([...new Set(severities)], ['High']);
+    assert.equal(await rows.filter({ hasText: 'minimist' }).count(), 0);
+    assert.equal(await rows.filter({ hasText: 'lodash' }).count(), 1);
+
+    await filters.getByRole('link', { name: /^low/ }).click();
+    await page.waitForURL(/severity=low/);
+    await page.getByRole('heading', { name: 'No low vulnerabilities' }).waitFor();
   });
 
   test('open a chart', async () => {
