@@ -46,8 +46,8 @@ const PULLED_SQL = Prisma.sql`(SELECT MAX(m.pulled_at) FROM artifacts m WHERE m.
 const SORT_CAST: Record<RepositorySort, 'timestamp' | 'bigint' | 'text'> = { NAME: 'text', PUSHED_AT: 'timestamp', PULLED_AT: 'timestamp', SIZE: 'bigint' };
 
 /**
- * The listed repositories (`r`) with the value each sort orders by, never
- * null so keyset comparisons work. Figures are aggregated for the whole
+ * Builds the query of the listed repositories (`r`) with the value the sort
+ * orders by, never null so keyset comparisons work. Figures are aggregated for the whole
  * project in one pass (hash joins), which is much cheaper than a subquery
  * per repository when a project has thousands of them.
  */
@@ -106,9 +106,9 @@ export class RepositoryReader {
   }
 
   /**
-   * One page of a project's repositories. Keyset pagination on (sort value,
-   * id); sorting by anything but the name computes the figure of every
-   * repository in the project, so those sorts cost more in large projects.
+   * Reads one page of a project's repositories, keyset-paginated on (sort
+   * value, id). Sorting by anything but the name computes the figure of every
+   * repository in the project first, so those sorts cost more in large projects.
    */
   async listPage(options: RepositoryPageOptions): Promise<SortedRepositoryRow[]> {
     if (options.limit === 0) return [];

@@ -10,7 +10,7 @@ function repositoryNotFound(name: string): never {
   throw new WharfError('NOT_FOUND', `repository "${name}" not found`);
 }
 
-/** True when the caller holds `permission` in the project with this id; false for a missing project. */
+/** True when the caller has `permission` in the project with this id; false for a missing project. */
 export async function canInProject(context: GraphqlContext, projectId: number, permission: Permission): Promise<boolean> {
   const project = await context.loaders.projectById.load(projectId);
   return project !== undefined && (await projectPermissions(context, project)).has(permission);
@@ -51,7 +51,7 @@ export async function requireRepositoryPermission(
 }
 
 /**
- * Ids of the projects where the caller holds each permission, or 'all' for
+ * Ids of the projects where the caller has each permission, or 'all' for
  * system administrators; used to scope queries that span projects.
  */
 export async function projectIdsWith<Wanted extends Permission>(context: GraphqlContext, permissions: readonly Wanted[]): Promise<Record<Wanted, 'all' | number[]>> {
