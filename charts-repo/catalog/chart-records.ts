@@ -180,8 +180,8 @@ export class ChartRecords {
   /**
    * Increments the project's catalog revision and stamps the changed chart
    * name, if any, with it. The catalog row stays locked until the transaction
-   * commits, so revisions commit in order and a reader at revision R finds
-   * every later change among the names stamped above R.
+   * commits, so revisions commit in order. A reader at revision R therefore
+   * finds every later change among the names stamped above R.
    */
   #bump(projectId: number, name?: string) {
     if (name === undefined) {
