@@ -8,6 +8,7 @@ import { GoBuildInfoReader } from '../../api/scan/inventory/go-buildinfo.ts';
 import { readImageInventory } from '../../api/scan/inventory/image.ts';
 import { parseNpmLockfile } from '../../api/scan/inventory/npm.ts';
 import { parsePythonMetadata } from '../../api/scan/inventory/python.ts';
+import { skipUnlessInstalled } from '../support/tools.ts';
 import { buildLayer } from './support/layers.ts';
 import {
   alpineLayer,
@@ -251,7 +252,7 @@ describe('Go binaries', () => {
     assert.deepEqual(reader.finish(), { kind: 'none' });
   });
 
-  test('build information of a vendored module', async (t) => {
+  test('build information of a vendored module', { skip: skipUnlessInstalled('go') }, async (t) => {
     const built = buildGoBinary();
     if (typeof built === 'string') {
       t.skip(built);

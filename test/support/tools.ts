@@ -10,6 +10,7 @@ export const DEBIAN_PACKAGES = {
   umoci: 'umoci',
   buildah: 'buildah',
   'docker-registry': 'docker-registry',
+  go: 'golang-go',
 } as const;
 
 export type Tool = keyof typeof DEBIAN_PACKAGES;
