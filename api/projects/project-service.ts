@@ -1,4 +1,5 @@
 import type { Prisma } from '../db/client.ts';
+import type { Prisma as PrismaTypes } from '../db/generated/client.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { QuotaService } from '../quota/quota-service.ts';
 
@@ -91,13 +92,14 @@ export class ProjectService {
 
   /**
    * One page of projects ordered by name, starting after the name `after`
-   * (keyset pagination), limited to `names` unless it is 'all'.
+   * (keyset pagination), limited to `names` unless it is 'all', and to names
+   * containing `search` (ignoring case) when it is set.
    */
-  async listPage(options: { names: 'all' | readonly string[]; after?: string; limit: number }): Promise<ProjectSummary[]> {
+  async listPage(options: { names: 'all' | readonly string[]; after?: string; limit: number; search?: string }): Promise<ProjectSummary[]> {
     return this.prisma.project.findMany({
       where: {
         name: {
-          ...(options.names === 'all' ? {} : { in: [...options.names] }),
+          ...projectNameFilter(options.names, options.search),
           ...(options.after !== undefined ? { gt: options.after } : {}),
         },
       },
@@ -107,13 +109,32 @@ export class ProjectService {
     });
   }
 
-  /** Number of projects, or of those among `names` that exist. */
-  async count(names: 'all' | readonly string[]): Promise<number> {
-    return this.prisma.project.count({ where: names === 'all' ? {} : { name: { in: [...names] } } });
+  /** Number of projects, or of those among `names` that exist, containing `search` when it is set. */
+  async count(names: 'all' | readonly string[], search?: string): Promise<number> {
+    return this.prisma.project.count({ where: { name: projectNameFilter(names, search) } });
   }
 
   /** Projects with these ids; ids without a project are left out. */
   async getMany(ids: readonly number[]): Promise<ProjectSummary[]> {
     return this.prisma.project.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, public: true, createdAt: true } });
   }
+}
+
+/**
+ * Name condition shared by a page and its count: among `names` unless 'all',
+ * and containing `search` ignoring case.
+ */
+function projectNameFilter(names: 'all' | readonly string[], search: string | undefined): PrismaTypes.StringFilter<'Project'> {
+  return {
+    ...(names === 'all' ? {} : { in: [...names] }),
+    ...(search ? { contains: escapeLikePattern(search), mode: 'insensitive' as const } : {}),
+  };
+}
+
+/**
+ * Prisma passes `contains` into ILIKE as it is, so `_` and `%` would match any
+ * character; a backslash (PostgreSQL's default LIKE escape) makes them literal.
+ */
+function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ProjectRole } from '../../api/access/permissions.ts';
 import { pushImage } from '../identity/http.ts';
 import { startTestWharf, type TestWharf } from '../support/wharf.ts';
-import { basic, errorCode, graphql } from './graphql-client.ts';
+import { basic, errorCode, graphql, type GraphqlResponse } from './graphql-client.ts';
 
 /** One user per project role in project "secret", plus an outsider. */
 const ROLES: ProjectRole[] = ['projectAdmin', 'maintainer', 'developer', 'guest', 'limitedGuest'];
@@ -285,5 +285,40 @@ describe('GraphQL projects, members and robots', () => {
     const remove = 'mutation($id: Int!) { deleteRobotAccount(id: $id) }';
     assert.equal(errorCode(await graphql(wharf, remove, { id: robot.id }, auth.projectAdmin)), 'FORBIDDEN');
     assert.equal((await graphql(wharf, remove, { id: robot.id }, wharf.adminAuth)).data?.deleteRobotAccount, true);
+  });
+
+  test('projects search by name', async () => {
+    await wharf.services.projects.create('find-web', { public: true });
+    await wharf.services.projects.create('find_tools', { public: true });
+    await wharf.services.projects.create('find-private', { public: false });
+    await wharf.services.projects.create('findxtools', { public: false });
+    const { robot, secret } = await wharf.services.robots.create({ name: 'finder', grants: [{ project: 'find-private', actions: ['repository:pull'] }] });
+    const search = 'query($search: String, $after: String) { projects(search: $search, first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { name } } } }';
+    const names = async (text: string, caller?: string) => {
+      const found: string[] = [];
+      const totals = new Set<number>();
+      let after: string | null = null;
+      for (;;) {
+        const response: GraphqlResponse = await graphql(wharf, search, { search: text, after }, caller);
+        assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+        found.push(...response.data?.projects.edges.map((edge: { node: { name: string } }) => edge.node.name));
+        totals.add(response.data?.projects.totalCount);
+        if (!response.data?.projects.pageInfo.hasNextPage) return { found, totalCount: [...totals].join(',') };
+        after = response.data?.projects.pageInfo.endCursor;
+      }
+    };
+
+    assert.deepEqual(await names('FIND'), { found: ['find-web', 'find_tools'], totalCount: '2' });
+    assert.deepEqual(await names('FIND', wharf.adminAuth), { found: ['find-private', 'find-web', 'find_tools', 'findxtools'], totalCount: '4' });
+    assert.deepEqual(await names('d_t', wharf.adminAuth), { found: ['find_tools'], totalCount: '1' });
+    assert.deepEqual(await names('find%tools', wharf.adminAuth), { found: [], totalCount: '0' });
+    assert.deepEqual(await names('  SeCr ', auth.guest), { found: ['secret'], totalCount: '1' });
+    assert.deepEqual(await names('secr', auth.outsider), { found: [], totalCount: '0' });
+    assert.deepEqual(await names('find', basic(robot.name, secret)), { found: ['find-private', 'find-web', 'find_tools'], totalCount: '3' });
+    assert.deepEqual((await names('', auth.outsider)).found.includes('library'), true);
+
+    const tooLong = await graphql(wharf, search, { search: 'x'.repeat(256) });
+    assert.equal(errorCode(tooLong), 'BAD_USER_INPUT');
+    await wharf.services.robots.delete(robot.id);
   });
 });

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 't
 import type { Permission, ProjectRole } from '../../access/permissions.ts';
 import type { MemberRecord } from '../../members/member-service.ts';
 import type { ProjectSummary } from '../../projects/project-service.ts';
+import { WharfError } from '../../errors/catalog.ts';
 import type { RobotRecord } from '../../robots/robot-service.ts';
 import { loadVisibleProject, projectPermissions, recordChange, requireProjectPermission, requireUser } from '../access.ts';
 import type { GraphqlContext } from '../context.ts';
@@ -11,6 +12,19 @@ import { CreateProjectInput, Project, ProjectConnection, UpdateProjectInput } fr
 import { ProjectRoleEnum } from '../types/project-role.ts';
 import { RobotAccount } from '../types/robot.ts';
 
+/** Maximum length of a project search text, which is also the maximum length of a project name. */
+const MAX_SEARCH_LENGTH = 255;
+
+/** Returns the trimmed search text, or undefined when it is empty. Raises INVALID_INPUT when it is too long. */
+function projectSearchText(search: string | null | undefined): string | undefined {
+  const text = search?.trim();
+  if (!text) return undefined;
+  if (text.length > MAX_SEARCH_LENGTH) {
+    throw new WharfError('INVALID_INPUT', `invalid search of ${text.length} characters: use at most ${MAX_SEARCH_LENGTH}, the maximum length of a project name`);
+  }
+  return text;
+}
+
 @Resolver(() => Project)
 export class ProjectResolver {
   @Query(() => ProjectConnection, { description: 'Projects the caller may read (public ones, their own, or all for administrators), by name.' })
@@ -18,14 +32,17 @@ export class ProjectResolver {
     @Ctx() context: GraphqlContext,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('search', () => String, { nullable: true, description: 'Only projects whose name contains this text, ignoring case. totalCount counts the matches.' })
+    search?: string | null,
   ): Promise<Connection<ProjectSummary>> {
     const limit = pageSize(first);
     const afterName = decodeCursor('project', after);
+    const text = projectSearchText(search);
     const names = await context.services.access.readableProjects(context.caller, 'project:read');
 
     const [rows, totalCount] = await Promise.all([
-      context.services.projects.listPage({ names, ...(afterName !== undefined ? { after: afterName } : {}), limit: limit + 1 }),
-      context.services.projects.count(names),
+      context.services.projects.listPage({ names, ...(afterName !== undefined ? { after: afterName } : {}), limit: limit + 1, ...(text ? { search: text } : {}) }),
+      context.services.projects.count(names, text),
     ]);
     for (const project of rows) context.loaders.projectById.prime(project.id, project);
     return toConnection(rows, limit, { kind: 'project', keyOf: (project) => project.name, after: afterName, totalCount });
