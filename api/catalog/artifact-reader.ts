@@ -173,6 +173,13 @@ export class ArtifactReader {
       ORDER BY t.name COLLATE "C"`;
   }
 
+  /** Stored manifest bytes of the artifacts, exactly as pushed. */
+  async manifestsOf(artifactIds: readonly number[]): Promise<{ artifactId: number; content: Uint8Array }[]> {
+    if (artifactIds.length === 0) return [];
+    return this.prisma.$queryRaw<{ artifactId: number; content: Uint8Array }[]>`
+      SELECT a.id AS "artifactId", a.content FROM artifacts a WHERE a.id = ANY(${[...artifactIds]}::int[])`;
+  }
+
   /** Descriptors of the artifacts, in manifest order. */
   async referencesOf(artifactIds: readonly number[]): Promise<ReferenceRow[]> {
     if (artifactIds.length === 0) return [];

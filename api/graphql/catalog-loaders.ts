@@ -3,6 +3,7 @@ import type { ChartDetails } from '../../charts-repo/chart/chart-details.ts';
 import type { ArtifactKind } from '../catalog/artifact-kind.ts';
 import type { ArtifactPageOptions, ArtifactRow, ReferenceRow, TagRow } from '../catalog/artifact-reader.ts';
 import type { ChartRow, ChartVersionRow } from '../catalog/chart-reader.ts';
+import type { ConfigDescriptor } from '../catalog/config-document.ts';
 import type { CatalogReaders } from '../catalog/index.ts';
 import type { RepositoryRow, RepositoryStats } from '../catalog/repository-reader.ts';
 import type { Prisma } from '../db/client.ts';
@@ -40,6 +41,9 @@ export interface CatalogLoaders {
   referrers: DataLoader<DigestKey, ArtifactRow[], string>;
   tagsByArtifact: DataLoader<number, TagRow[]>;
   referencesByArtifact: DataLoader<number, ReferenceRow[]>;
+  manifestByArtifact: DataLoader<number, Uint8Array | undefined>;
+  /** Config JSON text by descriptor, or undefined when it is not JSON, too large or unreadable. */
+  configDocument: DataLoader<ConfigDescriptor, string | undefined, string>;
   immutableRulesByProject: DataLoader<number, ImmutableRule[]>;
   scanSummary: DataLoader<number, ScanSummaryRecord>;
   labelsByArtifact: DataLoader<number, ArtifactLabelRecord[]>;
@@ -67,6 +71,19 @@ function groupBy<Row, Key>(rows: Row[], keyOf: (row: Row) => Key): Map<Key, Row[
 }
 
 const digestKey = (key: DigestKey) => `${key.repositoryId}@${key.digest}`;
+
+/** Number of config blobs read from storage at once, so that one page does not open a stream per artifact. */
+const CONFIG_READS_AT_ONCE = 8;
+
+/** Reads config documents a few at a time, in the order of `configs`. */
+async function loadConfigDocuments(readers: CatalogReaders, configs: readonly ConfigDescriptor[]): Promise<(string | undefined)[]> {
+  const documents: (string | undefined)[] = [];
+  for (let start = 0; start < configs.length; start += CONFIG_READS_AT_ONCE) {
+    const chunk = configs.slice(start, start + CONFIG_READS_AT_ONCE);
+    documents.push(...(await Promise.all(chunk.map((config) => readers.configs.read(config)))));
+  }
+  return documents;
+}
 const chartKey = (key: ChartKey) => `${key.projectId}/${key.name}`;
 
 /** Pages artifacts for many repositories, one statement per distinct set of page options. */
@@ -139,6 +156,13 @@ export function createCatalogLoaders(readers: CatalogReaders, labels: LabelServi
     referencesByArtifact: new DataLoader(async (ids) => {
       const rows = groupBy(await readers.artifacts.referencesOf(ids), (row) => row.artifactId);
       return ids.map((id) => rows.get(id) ?? []);
+    }),
+    manifestByArtifact: new DataLoader(async (ids) => {
+      const rows = byKey(await readers.artifacts.manifestsOf(ids), (row) => row.artifactId);
+      return ids.map((id) => rows.get(id)?.content);
+    }),
+    configDocument: new DataLoader((configs) => loadConfigDocuments(readers, configs), {
+      cacheKeyFn: (config) => `${config.digest} ${config.mediaType}`,
     }),
     immutableRulesByProject: new DataLoader(async (projectIds) => {
       const rules = await prisma.immutableTagRule.findMany({ where: { projectId: { in: [...projectIds] } }, orderBy: { id: 'asc' } });

@@ -41,7 +41,7 @@ export async function resolveSessionCaller(_services: Services, _request: Fastif
  */
 export async function createContext(services: Services, request: FastifyRequest): Promise<GraphqlContext> {
   const caller = await resolveCaller(services, request);
-  const catalog = createCatalogReaders(services.db.prisma);
+  const catalog = createCatalogReaders(services.db.prisma, services.storage, services.logger);
   // NOTE: labels are only managed through GraphQL, so the service is made here rather than in api/app/services.ts.
   const labels = new LabelService(services.db.prisma);
   return { services, caller, clientIp: request.ip, catalog, labels, loaders: createLoaders(services, caller, catalog, labels) };

@@ -17,7 +17,7 @@ const CATALOG_PAGE = `query($first: Int!) {
     totalCount
     edges { node { name size artifactCount tagCount pushedAt pulledAt
       artifacts(first: 10) { totalCount edges { node {
-        digest kind size pushedAt tags { name immutable } labels { name } scan { status critical high total }
+        digest kind size pushedAt manifest tags { name immutable } labels { name } scan { status critical high total }
       } } }
     } }
   }
@@ -99,12 +99,13 @@ describe('GraphQL catalog statement count', () => {
     for (const first of [5, 50]) {
       const { result, statements } = await runCounted(wharf, schema, CATALOG_PAGE, { first }, member);
       assert.equal(result.errors, undefined, JSON.stringify(result.errors));
-      const data = result.data as { repositories: { edges: { node: { artifacts: { totalCount: number; edges: { node: { tags: unknown[] } }[] } } }[] } };
+      const data = result.data as { repositories: { edges: { node: { artifacts: { totalCount: number; edges: { node: { tags: unknown[]; manifest: string } }[] } } }[] } };
       assert.equal(data.repositories.edges.length, first);
       for (const { node } of data.repositories.edges) {
         assert.equal(node.artifacts.totalCount, 12);
         assert.equal(node.artifacts.edges.length, 10);
         assert.equal(node.artifacts.edges[0]!.node.tags.length, 1);
+        assert.equal(node.artifacts.edges[0]!.node.manifest, '{}');
       }
       counts[first] = statements;
     }

@@ -6,11 +6,12 @@ import { looksLikeDigest } from '../../digest/digest.ts';
 import { WharfError } from '../../errors/catalog.ts';
 import { repositoryPath, selects } from '../../retention/selectors.ts';
 import { canInProject, loadReadableRepository } from '../catalog-access.ts';
+import { type ImageHistoryEntry as HistoryRow, parseImageHistory } from '../../catalog/image-history.ts';
 import type { ScanSummaryRecord } from '../../catalog/scan-summary-reader.ts';
 import type { ArtifactLabelRecord } from '../../labels/label-service.ts';
 import type { GraphqlContext } from '../context.ts';
 import type { Connection } from '../pagination.ts';
-import { Artifact, ArtifactConnection, Label, Layer, Platform, ScanSummary, Tag } from '../types/artifact.ts';
+import { Artifact, ArtifactConnection, ImageHistoryEntry, Label, Layer, Platform, ScanSummary, Tag } from '../types/artifact.ts';
 import { ArtifactKindEnum, ArtifactSortEnum } from '../types/catalog-enums.ts';
 import { Repository } from '../types/repository.ts';
 import { listArtifacts } from './repository-resolver.ts';
@@ -49,6 +50,23 @@ export async function loadArtifact(context: GraphqlContext, repository: Reposito
     : await context.loaders.catalog.artifactByTag.load({ repositoryId: repository.id, tag: reference });
   if (!artifact) throw new WharfError('NOT_FOUND', `artifact ${reference} not found in ${repository.name}`);
   return artifact;
+}
+
+/** Decodes manifest bytes as UTF-8 without replacing anything, so the text is the stored bytes exactly. */
+function manifestText(content: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(content);
+  } catch {
+    return null;
+  }
+}
+
+/** Loads the config document of an image manifest when it is JSON and small enough to read. */
+async function configDocumentOf(context: GraphqlContext, artifact: ArtifactRow): Promise<string | undefined> {
+  const references = await context.loaders.catalog.referencesByArtifact.load(artifact.id);
+  const config = references.find((reference) => reference.kind === 'config');
+  if (!config) return undefined;
+  return context.loaders.catalog.configDocument.load({ digest: config.digest, mediaType: config.mediaType, size: config.size });
 }
 
 async function repositoryOf(context: GraphqlContext, repositoryId: number): Promise<RepositoryRow> {
@@ -94,6 +112,33 @@ export class ArtifactResolver {
   async config(@Root() artifact: ArtifactRow, @Ctx() context: GraphqlContext): Promise<ReferenceRow | null> {
     const references = await context.loaders.catalog.referencesByArtifact.load(artifact.id);
     return references.find((reference) => reference.kind === 'config') ?? null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The manifest exactly as stored, so its SHA-256 is the digest; null when its bytes are not UTF-8 text.',
+  })
+  async manifest(@Root() artifact: ArtifactRow, @Ctx() context: GraphqlContext): Promise<string | null> {
+    const content = await context.loaders.catalog.manifestByArtifact.load(artifact.id);
+    if (!content) throw new WharfError('NOT_FOUND', `manifest of artifact ${artifact.digest} not found`);
+    return manifestText(content);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The config blob as stored, when its media type is JSON and it is at most 1 MiB; null otherwise and for an index.',
+  })
+  async configJson(@Root() artifact: ArtifactRow, @Ctx() context: GraphqlContext): Promise<string | null> {
+    return (await configDocumentOf(context, artifact)) ?? null;
+  }
+
+  @FieldResolver(() => [ImageHistoryEntry], {
+    nullable: true,
+    description: "Build steps from the config's history array, oldest first; null when configJson is null.",
+  })
+  async history(@Root() artifact: ArtifactRow, @Ctx() context: GraphqlContext): Promise<HistoryRow[] | null> {
+    const document = await configDocumentOf(context, artifact);
+    return document === undefined ? null : parseImageHistory(document);
   }
 
   @FieldResolver(() => [Layer], { description: 'Layers of an image manifest in order; empty for an index.' })

@@ -128,3 +128,18 @@ export class Label {
   @Field(() => String, { nullable: true, description: 'Display colour as #rrggbb; null when none was set.' })
   color!: string | null;
 }
+
+@ObjectType({ description: "A step of an image's build history, from the config's history array, oldest first." })
+export class ImageHistoryEntry {
+  @Field(() => String, { nullable: true, description: 'Creation time as the config writes it (RFC 3339).' })
+  created!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The command that made the step, such as a Dockerfile instruction.' })
+  createdBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  comment!: string | null;
+
+  @Field(() => Boolean, { description: 'True when the step added no layer.' })
+  emptyLayer!: boolean;
+}
