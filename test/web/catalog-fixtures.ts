@@ -26,18 +26,28 @@ export interface PushedImage {
   repository: string;
   tag: string;
   digest: string;
+  configDigest: string;
   layerCount: number;
 }
 
+/** Build step whose command carries markup that would run script if the portal rendered it as HTML. */
+export const HOSTILE_HISTORY_COMMAND = `/bin/sh -c echo ${hostileMarkup(50)}`;
+
 /**
  * Builds an image whose two layers are real gzip-compressed tar files holding one
- * text file each, so a scanner can read them (and finds no packages).
+ * text file each, so a scanner can read them (and finds no packages). Its config
+ * records a build history of three steps, one of them without a layer.
  */
 function buildScannableImage(): TestImage {
   const tars = [0, 1].map((index) => buildTar([{ path: `app/file-${index}.txt`, content: randomBytes(16).toString('hex') }]));
   const layers = tars.map((tar) => gzipSync(tar));
   const diffIds = tars.map((tar) => sha256(tar));
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } }));
+  const history = [
+    { created: '2026-03-01T10:00:00Z', created_by: 'ADD app/file-0.txt /app/', comment: 'first layer' },
+    { created: '2026-03-01T10:00:01Z', created_by: 'ENV MODE=test', empty_layer: true },
+    { created: '2026-03-01T10:00:02Z', created_by: HOSTILE_HISTORY_COMMAND },
+  ];
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds }, history }));
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -63,7 +73,7 @@ export async function pushSignedImage(wharf: TestWharf, repository: string, tag:
   });
   await client.pushImage(repository, signature);
   assert.equal(signature.mediaType, OCI_MANIFEST);
-  return { repository, tag, digest: image.digest, layerCount: 2 };
+  return { repository, tag, digest: image.digest, configDigest: sha256(image.config), layerCount: 2 };
 }
 
 /**

@@ -10,7 +10,7 @@ import { allAdvisories } from '../scan/support/advisories.ts';
 import { nodeAppLayer } from '../scan/support/images.ts';
 import { buildImageFromLayers } from '../scan/support/push.ts';
 import { RegistryClient } from '../support/registry-client.ts';
-import { hostileMarkup, type PushedImage, pushSignedImage, uploadHostileChart } from './catalog-fixtures.ts';
+import { HOSTILE_HISTORY_COMMAND, hostileMarkup, type PushedImage, pushSignedImage, uploadHostileChart } from './catalog-fixtures.ts';
 import { ensurePortalBuild, launchChromium, openWatchedContext, saveScreenshot, skipUnlessChromium, type WatchedContext } from './browser.ts';
 
 /** Robot description with markup that would run script if the portal rendered it as HTML. */
@@ -115,6 +115,21 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     assert.match(await mainText(page), /Page not found/);
   });
 
+  test('search projects by name', async () => {
+    const { page } = visitor;
+    await page.goto('/projects');
+    await page.getByRole('searchbox', { name: 'Filter projects by name' }).fill('LIB');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/projects?q=LIB');
+    await page.getByRole('link', { name: 'library', exact: true }).waitFor();
+    assert.equal(await page.locator('main tbody tr').count(), 1);
+
+    // A private project stays hidden from a visitor, also when searched for by name.
+    await page.goto('/projects?q=vau');
+    await page.getByRole('heading', { name: 'No project matches “vau”' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'vault', exact: true }).count(), 0);
+  });
+
   test('anonymous visitor browses library', async () => {
     const { page } = visitor;
     await page.goto('/projects/library');
@@ -165,6 +180,14 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     assert.ok(!Buffer.from(session.value, 'base64url').toString('latin1').includes(ADMIN_PASSWORD));
   });
 
+  test('admin searches private projects', async () => {
+    const { page } = admin;
+    await page.goto('/projects?q=VAU');
+    await page.getByRole('link', { name: 'vault', exact: true }).waitFor();
+    assert.equal(await page.locator('main tbody tr').count(), 1);
+    await saveScreenshot(page, 'projects-search');
+  });
+
   test('open an image', async () => {
     const { page } = admin;
     await page.goto('/projects/library');
@@ -190,7 +213,18 @@ describe('portal in chromium', { skip: skipUnlessChromium() }, () => {
     assert.equal(await page.locator('section[aria-labelledby="artifact-layers"] ol > li').count(), image.layerCount);
     assert.match(main, /Referrers.*Signature/);
     assert.match(main, /Not scanned yet/);
-    assert.match(main, /Manifest and configuration documents not available yet/);
+    const manifest = (await page.getByLabel('Manifest JSON').textContent()) ?? '';
+    assert.ok(manifest.includes('\n  "schemaVersion": 2,'), `manifest not pretty-printed: ${manifest.slice(0, 200)}`);
+    assert.ok(manifest.includes(`"digest": "${image.configDigest}"`), 'manifest does not name the config');
+    const config = (await page.getByLabel('Configuration JSON').textContent()) ?? '';
+    assert.ok(config.includes('\n  "architecture": "amd64",'), `config not pretty-printed: ${config.slice(0, 200)}`);
+    const history = page.locator('section[aria-labelledby="artifact-history"]');
+    const rows = history.locator('tbody tr');
+    assert.equal(await rows.count(), 3);
+    assert.match((await rows.nth(0).textContent()) ?? '', /ADD app\/file-0\.txt \/app\/.*first layer.*Layer/);
+    assert.match((await rows.nth(1).textContent()) ?? '', /ENV MODE=test.*No layer/);
+    assert.ok(((await rows.nth(2).textContent()) ?? '').includes(HOSTILE_HISTORY_COMMAND), 'history command not shown as text');
+    assert.equal(await history.locator('img, script, b').count(), 0);
     assert.equal(await page.evaluate('window.__injected'), undefined);
     await saveScreenshot(page, 'artifact');
 

@@ -139,11 +139,24 @@ export interface Descriptor {
   size: number;
 }
 
+export interface ImageHistoryStep {
+  created: string | null;
+  createdBy: string | null;
+  comment: string | null;
+  emptyLayer: boolean;
+}
+
 export interface ArtifactDetail extends Omit<ArtifactSummary, 'referrers'> {
   manifestSize: number;
   annotations: Record<string, unknown> | null;
   subjectDigest: string | null;
   config: Descriptor | null;
+  /** The manifest exactly as stored, or null when it is not UTF-8 text. */
+  manifest: string | null;
+  /** The config document when it is JSON and small enough for the API to return it. */
+  configJson: string | null;
+  /** Build steps from the config, oldest first, or null when the config document is not available. */
+  history: ImageHistoryStep[] | null;
   layers: Descriptor[];
   platforms: (Platform & { digest: string; size: number })[];
   referrers: (Descriptor & { kind: ArtifactKind; artifactType: string | null; pushedAt: string })[];
@@ -266,6 +279,7 @@ export function getArtifact(repository: string, reference: string): Promise<Cata
             tags { name immutable } labels { name color } ${SCAN_FIELDS}
             platforms { os architecture variant digest size }
             config { digest mediaType size }
+            manifest configJson history { created createdBy comment emptyLayer }
             layers { digest mediaType size }
             referrers { digest kind mediaType artifactType size pushedAt }
             vulnerabilityReport {

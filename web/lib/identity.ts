@@ -143,25 +143,13 @@ const PROJECT_PAGE_FIELDS = `
   pageInfo { hasNextPage endCursor }
 `;
 
-/**
- * Lists the projects the viewer may read, by name. A name filter is sent as the
- * `search` argument, which this API may not have yet; it then fails with
- * GRAPHQL_VALIDATION_FAILED.
- */
+/** Lists the projects the viewer may read, by name. When `search` is set, only names that contain it (ignoring case) are listed. */
 export async function listProjects(options: { search?: string; first: number; after?: string }): Promise<Page<ProjectSummary>> {
-  const variables = { first: options.first, after: options.after ?? null };
-  if (!options.search) {
-    const data = await graphql<{ projects: Connection<ProjectSummary> }>(
-      `query Projects($first: Int!, $after: String) { projects(first: $first, after: $after) { ${PROJECT_PAGE_FIELDS} } }`,
-      variables,
-    );
-    return toPage(data.projects);
-  }
   const data = await graphql<{ projects: Connection<ProjectSummary> }>(
-    `query SearchProjects($first: Int!, $after: String, $search: String!) {
+    `query Projects($first: Int!, $after: String, $search: String) {
       projects(first: $first, after: $after, search: $search) { ${PROJECT_PAGE_FIELDS} }
     }`,
-    { ...variables, search: options.search },
+    { first: options.first, after: options.after ?? null, search: options.search ?? null },
   );
   return toPage(data.projects);
 }

@@ -4,9 +4,9 @@ import { VisibilityBadge } from '@/components/badges';
 import { Time } from '@/components/format';
 import { PageHeader } from '@/components/page-header';
 import { Pagination } from '@/components/pagination';
-import { EmptyState, ErrorState, UnavailableState } from '@/components/states';
-import { ApiError, describeError } from '@/lib/errors';
-import { getProject, listProjects } from '@/lib/identity';
+import { EmptyState, ErrorState } from '@/components/states';
+import { describeError } from '@/lib/errors';
+import { listProjects } from '@/lib/identity';
 import { queryValue, type SearchParams, withQuery } from '@/lib/search-params';
 import { getViewer } from '@/lib/session';
 
@@ -57,9 +57,6 @@ async function ProjectList(props: { search?: string; after?: string; signedIn: b
   try {
     page = await listProjects({ search: props.search, first: PAGE_SIZE, after: props.after });
   } catch (error) {
-    if (props.search && error instanceof ApiError && error.code === 'GRAPHQL_VALIDATION_FAILED') {
-      return <SearchUnavailable search={props.search} />;
-    }
     return <ErrorState error={describeError(error)} signedIn={props.signedIn} />;
   }
 
@@ -113,26 +110,5 @@ async function ProjectList(props: { search?: string; after?: string; signedIn: b
         hrefFor={(cursor) => withQuery('/projects', { q: props.search, after: cursor })}
       />
     </>
-  );
-}
-
-/**
- * Shown when the API's project list has no name filter yet: the portal then offers
- * the project whose name is exactly the text, if the viewer can see one.
- */
-async function SearchUnavailable(props: { search: string }) {
-  const exact = await getProject(props.search).catch(() => null);
-  return (
-    <UnavailableState what="Filtering by name">
-      This Wharf server&apos;s API cannot filter projects by name yet.{' '}
-      {exact ? (
-        <>
-          A project is named exactly so: <Link href={`/projects/${encodeURIComponent(exact.name)}`}>{exact.name}</Link>.
-        </>
-      ) : (
-        'No project you can see is named exactly so.'
-      )}{' '}
-      <Link href="/projects">Show all projects</Link>.
-    </UnavailableState>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
+import { HistoryTable, JsonDocument } from '@/components/artifact-documents';
 import { artifactKindLabel } from '@/components/artifact-kind';
 import { CatalogStatus } from '@/components/catalog-status';
 import { CopyField } from '@/components/copy-field';
@@ -8,7 +9,7 @@ import { formatBytes, shortDigest, Time } from '@/components/format';
 import { Labels } from '@/components/labels';
 import { Platforms } from '@/components/platforms';
 import { ScanSummaryView } from '@/components/scan-summary';
-import { EmptyState, ErrorState, UnavailableState } from '@/components/states';
+import { EmptyState, ErrorState } from '@/components/states';
 import { SubmitButton } from '@/components/submit-button';
 import { VulnerabilityTable } from '@/components/vulnerability-table';
 import { type ArtifactDetail, getArtifact } from '@/lib/catalog';
@@ -143,14 +144,43 @@ export default async function ArtifactPage(props: { params: Promise<{ project: s
         </div>
         <VulnerabilityReportView artifact={artifact} severity={severity} repository={repository} />
       </section>
+      <Documents artifact={artifact} inspect={`skopeo inspect --config docker://${host}/${repository}@${artifact.digest}`} />
+    </>
+  );
+}
+
+/** Shows the build history, the manifest and the config document of an artifact. */
+function Documents(props: { artifact: ArtifactDetail; inspect: string }) {
+  const { artifact } = props;
+  return (
+    <>
       <section className="panel" aria-labelledby="artifact-history">
-        <h3 id="artifact-history">Manifest, configuration and history</h3>
-        <UnavailableState what="Manifest and configuration documents">
-          This Wharf server&apos;s GraphQL API returns the descriptors above but not the manifest and configuration
-          documents, so the portal cannot show the build history. Read them with{' '}
-          <code>skopeo inspect --raw docker://{host}/{repository}@{artifact.digest}</code> and{' '}
-          <code>skopeo inspect --config</code>.
-        </UnavailableState>
+        <h3 id="artifact-history">History</h3>
+        {artifact.history ? (
+          <HistoryTable steps={artifact.history} />
+        ) : (
+          <p className="muted">No build history: this artifact has no JSON image config that Wharf can show.</p>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="artifact-manifest">
+        <h3 id="artifact-manifest">Manifest</h3>
+        {artifact.manifest === null ? (
+          <p className="muted">The manifest is not UTF-8 text, so it cannot be shown here.</p>
+        ) : (
+          <JsonDocument label="Manifest JSON" text={artifact.manifest} />
+        )}
+      </section>
+      <section className="panel" aria-labelledby="artifact-config">
+        <h3 id="artifact-config">Configuration</h3>
+        {artifact.configJson !== null ? (
+          <JsonDocument label="Configuration JSON" text={artifact.configJson} />
+        ) : artifact.config ? (
+          <p className="muted">
+            The config is not JSON or is larger than the API returns. Read it with <code>{props.inspect}</code>.
+          </p>
+        ) : (
+          <p className="muted">This artifact has no config.</p>
+        )}
       </section>
     </>
   );
