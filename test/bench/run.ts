@@ -175,7 +175,9 @@ function latencyRows(label: string, ours: LatencyStats, theirs: LatencyStats, mi
 }
 
 async function runCatalog(wharf: BenchRegistry, distribution: BenchRegistry, sizes: Sizes): Promise<string> {
-  await step(`seeding ${sizes.repositories} repositories in both registries`, () => Promise.all([seedCatalog(wharf, sizes), seedCatalog(distribution, sizes)]));
+  await step(`seeding ${sizes.repositories} repositories in both registries`, () =>
+    Promise.all([wharf, distribution].map((registry) => naming(registry, 'seeding the catalog', seedCatalog(registry, sizes)))),
+  );
 
   const rows: string[][] = [];
   for (const page of ['first', 'middle', 'last'] as CatalogPage[]) {
@@ -192,8 +194,17 @@ async function runCatalog(wharf: BenchRegistry, distribution: BenchRegistry, siz
   ].join('\n');
 }
 
+/** Adds the registry and the step to the message of a failure, so a failed run says which server failed. */
+async function naming<T>(registry: BenchRegistry, action: string, promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw new Error(`${action} failed on ${registry.label}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 async function runTags(wharf: BenchRegistry, distribution: BenchRegistry, sizes: Sizes): Promise<string> {
-  await step(`seeding ${sizes.tags} tags in both registries`, () => Promise.all([seedTags(wharf, sizes), seedTags(distribution, sizes)]));
+  await step(`seeding ${sizes.tags} tags in both registries`, () => Promise.all([wharf, distribution].map((registry) => naming(registry, 'seeding tags', seedTags(registry, sizes)))));
   const ours = await step('tag list, Wharf', () => measureTagList(wharf, sizes));
   const theirs = await step('tag list, docker-registry', () => measureTagList(distribution, sizes));
   return [

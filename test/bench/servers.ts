@@ -55,10 +55,17 @@ export async function startWharfProcess(database: BenchDatabase): Promise<BenchR
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) console.error(`Wharf exited during the run with code ${code} and signal ${signal}`);
+      resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await exited;
