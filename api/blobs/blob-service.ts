@@ -95,11 +95,26 @@ export class BlobService {
     );
   }
 
-  /** Removes the blob from the repository and releases its quota; the bytes stay until garbage collection. */
+  /**
+   * Removes the blob from the repository and releases its quota; the bytes stay
+   * until garbage collection. Raises UNSUPPORTED while a manifest of the
+   * repository uses the blob, since that manifest could no longer be pulled.
+   */
   async unlink(repositoryId: number, digest: string): Promise<void> {
     await this.prisma.$transaction(
       async (tx) => {
         await lockDigest(tx, digest);
+        const referencing = await tx.artifactReference.findFirst({
+          where: { digest, kind: { not: 'manifest' }, artifact: { repositoryId } },
+          select: { artifact: { select: { digest: true } } },
+        });
+        if (referencing) {
+          throw new WharfError('UNSUPPORTED', `blob ${digest} is used by manifest ${referencing.artifact.digest}; delete the manifest first`, {
+            digest,
+            manifest: referencing.artifact.digest,
+          });
+        }
+
         const result = await tx.repositoryBlob.deleteMany({ where: { repositoryId, digest } });
         if (result.count === 0) throw new WharfError('BLOB_UNKNOWN', `blob ${digest} not found in this repository`, { digest });
 

@@ -153,7 +153,8 @@ export class ManifestService {
    * Deletes an artifact with its tags, unlinks the blobs no other artifact of
    * the repository references, and releases what the project no longer uses.
    * Returns false when the artifact does not exist. Raises DENIED when one of
-   * its tags is immutable.
+   * its tags is immutable, and UNSUPPORTED while an index in the repository
+   * lists it, because the index would point at a missing manifest.
    */
   async deleteArtifact(repository: RepositoryRef, digest: string): Promise<boolean> {
     const tags = await this.prisma.tag.findMany({ where: { repository: { id: repository.id }, artifact: { digest } }, select: { name: true } });
@@ -171,6 +172,18 @@ export class ManifestService {
         });
         if (!artifact) return false;
 
+        const parent = await tx.artifactReference.findFirst({
+          where: { digest, kind: 'manifest', artifact: { repositoryId: repository.id } },
+          select: { artifact: { select: { digest: true } } },
+        });
+        if (parent) {
+          throw new WharfError(
+            'UNSUPPORTED',
+            `manifest ${digest} is part of index ${parent.artifact.digest} in ${repository.name}; delete the index first`,
+            { digest, index: parent.artifact.digest },
+          );
+        }
+
         await tx.artifact.delete({ where: { id: artifact.id } });
         const blobDigests = artifact.references.filter((reference) => reference.kind !== 'manifest').map((reference) => reference.digest);
         await unlinkUnreferenced(tx, repository.id, blobDigests);
@@ -186,30 +199,45 @@ export class ManifestService {
   /**
    * Rejects a manifest that references content the repository lacks: one
    * MANIFEST_BLOB_UNKNOWN listing each missing blob or child manifest. A
-   * missing subject is allowed, as the referrers API requires.
+   * missing subject is allowed, as the referrers API requires. A descriptor
+   * whose size differs from the stored content is MANIFEST_INVALID, because
+   * clients verify sizes and could never pull such a manifest.
    */
   async #checkReferences(repositoryId: number, manifest: ParsedManifest): Promise<void> {
-    let missing: string[];
-    if (isIndexType(manifest.mediaType)) {
-      const wanted = [...new Set(manifest.children.map((child) => child.digest))];
-      const found = await this.prisma.artifact.findMany({
-        where: { repositoryId, digest: { in: wanted } },
-        select: { digest: true },
-      });
-      const present = new Set(found.map((artifact) => artifact.digest));
-      missing = wanted.filter((digest) => !present.has(digest));
-    } else {
-      const blobs = [manifest.config!, ...manifest.children].filter((layer) => !isNonDistributable(layer.mediaType));
-      const wanted = [...new Set(blobs.map((blob) => blob.digest))];
-      const present = await this.blobs.filterReadable(repositoryId, wanted);
-      missing = wanted.filter((digest) => !present.has(digest));
-    }
+    const descriptors = isIndexType(manifest.mediaType)
+      ? manifest.children
+      : [manifest.config!, ...manifest.children].filter((layer) => !isNonDistributable(layer.mediaType));
+    const wanted = [...new Set(descriptors.map((descriptor) => descriptor.digest))];
+    const sizes = isIndexType(manifest.mediaType) ? await this.#manifestSizes(repositoryId, wanted) : await this.#blobSizes(repositoryId, wanted);
 
+    const missing = wanted.filter((digest) => !sizes.has(digest));
     if (missing.length > 0) {
       throw new WharfError('MANIFEST_BLOB_UNKNOWN', `manifest references content not in this repository: ${missing.join(', ')}`, {
         digests: missing,
       });
     }
+
+    const wrong = descriptors.find((descriptor) => sizes.get(descriptor.digest) !== BigInt(descriptor.size));
+    if (wrong) {
+      throw new WharfError(
+        'MANIFEST_INVALID',
+        `descriptor of ${wrong.digest} gives size ${wrong.size}, but the stored content is ${sizes.get(wrong.digest)} bytes`,
+        { digest: wrong.digest },
+      );
+    }
+  }
+
+  /** Sizes of the child manifests stored in the repository, by digest. */
+  async #manifestSizes(repositoryId: number, digests: string[]): Promise<Map<string, bigint>> {
+    const found = await this.prisma.artifact.findMany({ where: { repositoryId, digest: { in: digests } }, select: { digest: true, size: true } });
+    return new Map(found.map((artifact) => [artifact.digest, artifact.size]));
+  }
+
+  /** Sizes of the blobs readable in the repository, by digest. */
+  async #blobSizes(repositoryId: number, digests: string[]): Promise<Map<string, bigint>> {
+    const readable = await this.blobs.filterReadable(repositoryId, digests);
+    const found = await this.prisma.blob.findMany({ where: { digest: { in: [...readable] } }, select: { digest: true, size: true } });
+    return new Map(found.map((blob) => [blob.digest, blob.size]));
   }
 
   async #storeArtifact(repository: RepositoryRef, digest: string, bytes: Buffer, manifest: ParsedManifest): Promise<number> {

@@ -3,6 +3,7 @@ import type { Prisma } from '../db/client.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { ImmutabilityService } from '../immutability/immutability-service.ts';
 import type { ManifestService } from '../manifests/manifest-service.ts';
+import type { RepositoryRef } from '../repositories/repository-service.ts';
 import { repositoryPath, selects } from './selectors.ts';
 
 /** Rule kinds: the way a rule picks the tags it keeps among those its selectors match. */
@@ -149,8 +150,18 @@ export class RetentionService {
       const deleted = { repository: first.repository, digest: first.digest, tags: artifactTags.map((tag) => tag.tag).sort() };
       result.deleted.push(deleted);
       if (dryRun) continue;
-      await this.manifests.deleteArtifact(repository, first.digest);
+      await this.#deleteOrUntag(repository, deleted.digest, deleted.tags);
       this.onArtifactDeleted({ projectId, ...deleted });
+    }
+  }
+
+  /** Deletes the artifact, or only its tags while an index still lists it. */
+  async #deleteOrUntag(repository: RepositoryRef, digest: string, tags: string[]): Promise<void> {
+    try {
+      await this.manifests.deleteArtifact(repository, digest);
+    } catch (error) {
+      if (!(error instanceof WharfError && error.code === 'UNSUPPORTED')) throw error;
+      for (const tag of tags) await this.manifests.delete(repository, tag);
     }
   }
 }
