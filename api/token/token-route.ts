@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, InvalidCredentialsError, TooManyAttemptsError } from '../access/caller.ts';
 import type { Services } from '../app/services.ts';
 import { parseScopes } from './scopes.ts';
@@ -28,7 +28,6 @@ async function authenticate(
       sendError(reply, 401, 'UNAUTHORIZED', 'invalid credentials');
       return undefined;
     }
-    request.log.error({ err: error }, 'token request failed');
     throw error;
   }
 }
@@ -39,6 +38,18 @@ async function authenticate(
  * POST with the OAuth2 password grant that containerd uses.
  */
 export async function registerTokenRoute(app: FastifyInstance, services: Services): Promise<void> {
+  // Bodies Fastify cannot parse: the OAuth2 error format for the POST grant, the
+  // registry's error format otherwise.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'token request failed');
+      return sendError(reply, 500, 'UNKNOWN', 'internal server error');
+    }
+    if (request.method === 'POST') return reply.code(status).send({ error: 'invalid_request', error_description: error.message });
+    return sendError(reply, status, 'INVALID_INPUT', error.message);
+  });
+
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
