@@ -13,6 +13,7 @@ import { RetentionService } from '../retention/retention-service.ts';
 import { ImmutabilityService } from '../immutability/immutability-service.ts';
 import { QuotaService } from '../quota/quota-service.ts';
 import { MemberService } from '../members/member-service.ts';
+import { OidcSignIn } from '../oidc/oidc-sign-in.ts';
 import { ManifestService } from '../manifests/manifest-service.ts';
 import { ReferrersService } from '../manifests/referrers-service.ts';
 import { ProjectService } from '../projects/project-service.ts';
@@ -60,6 +61,8 @@ export interface Services {
   /** Helm chart repository (charts-repo/). */
   charts: ChartServices['charts'];
   chartIndex: ChartServices['chartIndex'];
+  /** Sign-in with an OpenID Connect ID token; undefined unless the provider is configured. */
+  oidc: OidcSignIn | undefined;
 }
 
 export function createServices(config: Config, db: Database, storage: StorageDriver, logger: Logger): Services {
@@ -112,6 +115,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     tags: new TagService(prisma),
     catalog: new CatalogService(prisma),
     scan: new ScanServices({ prisma, storage, blobs, manifests, logger, robots, tokens, config }),
+    oidc: config.oidc ? new OidcSignIn(config.oidc, users, accessTokens, audit, logger) : undefined,
   };
   // Storage jobs delete artifacts on no caller's behalf; the audit log names the job.
   core.retention.onArtifactDeleted = ({ projectId, repository, digest, tags }) => {

@@ -30,6 +30,16 @@ export interface Config {
   maxManifestBytes: number;
   /** Largest chart archive the chart repository accepts, in bytes (WHARF_CHART_MAX_BYTES). */
   chartMaxBytes: number;
+  /** OpenID Connect provider whose ID tokens open sessions; undefined turns OIDC sign-in off. */
+  oidc: OidcConfig | undefined;
+}
+
+/** The OpenID Connect client that the portal signs in with. */
+export interface OidcConfig {
+  /** Issuer URL without a trailing slash; its discovery document names the signing keys. */
+  issuer: string;
+  /** Client id, which ID tokens must name as their audience. */
+  clientId: string;
 }
 
 /** Environment variables by name; a plain record, so tests can pass literals. */
@@ -83,6 +93,27 @@ function parseDurationSetting(name: string, raw: string): number {
   }
 }
 
+/**
+ * Reads WHARF_OIDC_ISSUER, WHARF_OIDC_CLIENT_ID and WHARF_OIDC_CLIENT_SECRET. The
+ * portal offers OIDC sign-in only when all three are set, so the API accepts ID
+ * tokens under the same rule; a partial set is a mistake worth stopping for. The
+ * API checks ID tokens with the provider's public keys and needs no client secret.
+ */
+function parseOidc(env: Environment): OidcConfig | undefined {
+  const names = ['WHARF_OIDC_ISSUER', 'WHARF_OIDC_CLIENT_ID', 'WHARF_OIDC_CLIENT_SECRET'];
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length === names.length) return undefined;
+  if (missing.length > 0) throw new Error(`OIDC sign-in needs ${names.join(', ')}; ${missing.join(', ')} not set`);
+
+  const issuer = env.WHARF_OIDC_ISSUER!.replace(/\/+$/, '');
+  try {
+    new URL(issuer);
+  } catch {
+    throw new Error(`WHARF_OIDC_ISSUER must be an absolute URL, got "${issuer}"`);
+  }
+  return { issuer, clientId: env.WHARF_OIDC_CLIENT_ID! };
+}
+
 /** Builds the configuration from the environment (and WHARF_CONFIG). Throws on invalid values. */
 export function loadConfig(env: Environment = process.env): Config {
   const merged: Environment = { ...readConfigFile(env), ...env };
@@ -111,5 +142,6 @@ export function loadConfig(env: Environment = process.env): Config {
     externalUrlConfigured: Boolean(merged.WHARF_EXTERNAL_URL),
     maxManifestBytes: 4 * 1024 * 1024,
     chartMaxBytes: parseInteger('WHARF_CHART_MAX_BYTES', merged.WHARF_CHART_MAX_BYTES ?? String(10 * 1024 * 1024), 1024, 1024 * 1024 * 1024),
+    oidc: parseOidc(merged),
   };
 }

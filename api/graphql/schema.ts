@@ -10,6 +10,7 @@ import { ChartResolver, ChartVersionResolver } from './resolvers/chart-resolver.
 import { AuditResolver } from './resolvers/audit-resolver.ts';
 import { GcResolver } from './resolvers/gc-resolver.ts';
 import { MemberResolver } from './resolvers/member-resolver.ts';
+import { OidcSessionResolver } from './resolvers/oidc-session-resolver.ts';
 import { ProjectCatalogResolver } from './resolvers/project-catalog-resolver.ts';
 import { ProjectResolver } from './resolvers/project-resolver.ts';
 import { QuotaResolver } from './resolvers/quota-resolver.ts';
@@ -25,6 +26,7 @@ export async function buildGraphqlSchema(): Promise<GraphQLSchema> {
     resolvers: [
       UserResolver,
       AccessTokenResolver,
+      OidcSessionResolver,
       ProjectResolver,
       MemberResolver,
       RobotResolver,

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AccessTokenRecord, AccessTokenService } from '../access-tokens/access-token-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { OidcConfig } from '../config/index.ts';
+import { WharfError } from '../errors/catalog.ts';
+import type { UserRecord, UserService } from '../users/user-service.ts';
+import { IdTokenVerifier, InvalidIdTokenError } from './id-token-verifier.ts';
+
+/** Lifetime of the access token a sign-in returns; the portal's session lasts as long. */
+export const OIDC_SESSION_SECONDS = 12 * 60 * 60;
+
+/** A successful sign-in: the user and an access token, whose secret is shown once. */
+export interface OidcSession {
+  user: UserRecord;
+  token: AccessTokenRecord;
+  secret: string;
+}
+
+/** The sign-in's claims that Wharf uses. */
+interface Identity {
+  username: string;
+  email: string | null;
+  subject: string;
+}
+
+const REJECTED = 'the identity provider sign-in was rejected';
+
+/**
+ * Turns an OpenID Connect ID token into a Wharf session: checks the token, finds
+ * the user whose name is the token's `preferred_username` or creates an ordinary
+ * one (as Harbor onboards OIDC users), and creates a short-lived access token.
+ *
+ * NOTE: users are matched by name, so the provider decides who may act as an
+ * existing Wharf user of that name, `admin` included. Configure only a provider
+ * whose user names you trust, until Wharf records the issuer and subject per user.
+ */
+export class OidcSignIn {
+  readonly #verifier: IdTokenVerifier;
+
+  constructor(
+    private readonly config: OidcConfig,
+    private readonly users: UserService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly audit: AuditService,
+    private readonly logger: Logger,
+  ) {
+    this.#verifier = new IdTokenVerifier(config);
+  }
+
+  /** Opens a session for the ID token's user. Raises UNAUTHORIZED when the token or the user is rejected. */
+  async open(idToken: string, clientIp: string): Promise<OidcSession> {
+    const identity = await this.#identify(idToken);
+    const { user, created } = await this.#findOrCreateUser(identity);
+    const event = { actor: user.username, actorKind: 'user', clientIp, resource: `user:${user.username}` };
+    const detail = { method: 'oidc', issuer: this.config.issuer, subject: identity.subject };
+
+    if (user.disabled) {
+      await this.audit.record({ ...event, action: 'login', outcome: 'failure', detail: { ...detail, reason: 'disabled' } });
+      throw new WharfError('UNAUTHORIZED', REJECTED);
+    }
+    if (created) {
+      await this.audit.record({ ...event, action: 'user.create', detail: { ...detail, isAdmin: false } });
+    }
+
+    const expiresAt = new Date(Date.now() + OIDC_SESSION_SECONDS * 1000);
+    const { token, secret } = await this.accessTokens.create(user.id, `portal session ${new Date().toISOString()}`, expiresAt);
+    await this.audit.record({ ...event, action: 'login', outcome: 'success', detail: { ...detail, tokenId: token.id } });
+    return { user, token, secret };
+  }
+
+  async #identify(idToken: string): Promise<Identity> {
+    let claims;
+    try {
+      claims = await this.#verifier.verify(idToken);
+    } catch (error) {
+      if (!(error instanceof InvalidIdTokenError)) throw error;
+      // The client only learns that sign-in failed, so the reason goes to the log for the operator.
+      this.logger.info({ reason: error.message, issuer: this.config.issuer }, 'OIDC ID token rejected');
+      throw new WharfError('UNAUTHORIZED', REJECTED);
+    }
+
+    const username = claims.preferred_username;
+    if (typeof username !== 'string' || username === '') {
+      this.logger.info({ subject: claims.sub, issuer: this.config.issuer }, 'OIDC ID token has no preferred_username');
+      throw new WharfError('UNAUTHORIZED', `${REJECTED}: the ID token has no preferred_username`);
+    }
+    return { username, email: typeof claims.email === 'string' ? claims.email : null, subject: claims.sub! };
+  }
+
+  /** Finds the user of that name, or creates an ordinary one whose random password nobody knows. */
+  async #findOrCreateUser(identity: Identity): Promise<{ user: UserRecord; created: boolean }> {
+    const existing = await this.users.findByName(identity.username);
+    if (existing) return { user: existing, created: false };
+
+    try {
+      const password = randomBytes(32).toString('base64url');
+      const user = await this.users.create({ username: identity.username, password, email: identity.email, isAdmin: false });
+      return { user, created: true };
+    } catch (error) {
+      if (error instanceof WharfError && error.code === 'INVALID_INPUT') {
+        this.logger.info({ username: identity.username, subject: identity.subject }, 'OIDC user name is not a valid Wharf user name');
+        throw new WharfError('UNAUTHORIZED', `${REJECTED}: "${identity.username}" is not a valid Wharf user name`);
+      }
+      // A parallel first sign-in of the same user created it first.
+      const raced = error instanceof WharfError && error.code === 'CONFLICT' ? await this.users.findByName(identity.username) : null;
+      if (raced) return { user: raced, created: false };
+      throw error;
+    }
+  }
+}
