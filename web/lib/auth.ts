@@ -2,8 +2,8 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { ApiError } from './errors';
-import { apiOriginOf } from './graphql';
-import { openApiSession } from './identity';
+import { apiOriginOf, apiOriginOfRequest } from './graphql';
+import { type ApiSession, openApiSession, openOidcApiSession } from './identity';
 import type { SessionClaims, WharfJWT } from './session';
 
 /** How long a portal session lasts; the access token created at sign-in expires with it. */
@@ -50,6 +50,36 @@ interface SignedInUser extends SessionClaims {
   name: string;
 }
 
+/** Returns the claims the session cookie keeps for an API session, whichever way it was opened. */
+function sessionClaims(session: ApiSession, provider: 'credentials' | 'oidc'): Required<SessionClaims> {
+  return {
+    username: session.username,
+    isAdmin: session.isAdmin,
+    provider,
+    apiToken: session.secret,
+    apiTokenId: session.tokenId,
+    apiTokenExpiresAt: session.expiresAt,
+  };
+}
+
+/**
+ * Trades the provider's ID token for a Wharf access token and adds its claims to
+ * `user`, which next-auth hands on to the jwt callback. Returns false when Wharf
+ * refuses the identity, which the sign-in page shows as AccessDenied.
+ */
+async function openOidcSession(user: object, idToken: string | undefined): Promise<boolean> {
+  if (!idToken) return false;
+  try {
+    const session = await openOidcApiSession(await apiOriginOfRequest(), idToken);
+    Object.assign(user, sessionClaims(session, 'oidc'));
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return false;
+    console.error('portal sign-in with the identity provider failed', error);
+    throw new Error('ApiUnavailable');
+  }
+}
+
 const credentials = CredentialsProvider({
   id: 'credentials',
   name: 'Wharf account',
@@ -64,16 +94,7 @@ const credentials = CredentialsProvider({
 
     try {
       const session = await openApiSession(apiOriginOf(request.headers ?? {}), username, password, SESSION_MAX_AGE_SECONDS);
-      return {
-        id: session.username,
-        name: session.username,
-        username: session.username,
-        isAdmin: session.isAdmin,
-        provider: 'credentials',
-        apiToken: session.secret,
-        apiTokenId: session.tokenId,
-        apiTokenExpiresAt: session.expiresAt,
-      };
+      return { id: session.username, name: session.username, ...sessionClaims(session, 'credentials') };
     } catch (error) {
       // Wrong credentials reach the form as next-auth's CredentialsSignin; other failures are worth a log line.
       if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return null;
@@ -94,24 +115,23 @@ export const authOptions: NextAuthOptions = {
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: '/sign-in', error: '/sign-in' },
   callbacks: {
-    async jwt({ token, user, account, profile }): Promise<WharfJWT> {
-      if (account?.provider === 'credentials' && user) {
-        const signedIn = user as unknown as SignedInUser;
+    async signIn({ user, account }) {
+      if (account?.provider === 'oidc') return openOidcSession(user, account.id_token);
+      return true;
+    },
+    async jwt({ token, user, account }): Promise<WharfJWT> {
+      // At sign-in, authorize() (credentials) or the signIn callback (OIDC) put the API session on `user`.
+      if ((account?.provider === 'credentials' || account?.provider === 'oidc') && user) {
+        const signedIn = user as unknown as SessionClaims;
         return {
           ...token,
           username: signedIn.username,
           isAdmin: signedIn.isAdmin,
-          provider: 'credentials',
+          provider: account.provider,
           apiToken: signedIn.apiToken,
           apiTokenId: signedIn.apiTokenId,
           apiTokenExpiresAt: signedIn.apiTokenExpiresAt,
         };
-      }
-      if (account?.provider === 'oidc' && user) {
-        const oidc = profile as OidcProfile | undefined;
-        // TODO: until Wharf's API accepts identities from the OIDC provider, the portal
-        // cannot act as these users and shows them what anonymous visitors see.
-        return { ...token, username: oidc?.preferred_username ?? user.name ?? user.id, isAdmin: false, provider: 'oidc' };
       }
       return token;
     },

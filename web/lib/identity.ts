@@ -130,6 +130,30 @@ export async function openApiSession(origin: string, username: string, password:
   };
 }
 
+/**
+ * Hands the ID token from the OpenID Connect provider to Wharf, which checks it,
+ * finds or creates the user and returns a short-lived personal access token.
+ */
+export async function openOidcApiSession(origin: string, idToken: string): Promise<ApiSession> {
+  const { openOidcSession } = await executeGraphQL<{
+    openOidcSession: { secret: string; user: { username: string; isAdmin: boolean }; token: { id: number; expiresAt: string } };
+  }>(
+    { origin },
+    `mutation OpenOidcPortalSession($idToken: String!) {
+      openOidcSession(idToken: $idToken) { secret user { username isAdmin } token { id expiresAt } }
+    }`,
+    { idToken },
+  );
+
+  return {
+    username: openOidcSession.user.username,
+    isAdmin: openOidcSession.user.isAdmin,
+    secret: openOidcSession.secret,
+    tokenId: openOidcSession.token.id,
+    expiresAt: new Date(openOidcSession.token.expiresAt).getTime(),
+  };
+}
+
 /** Revokes the access token of a portal session. */
 export async function revokeApiSession(target: ApiTarget, tokenId: number): Promise<void> {
   await executeGraphQL(target, `mutation ClosePortalSession($id: Int!) { revokeAccessToken(id: $id) { id } }`, { id: tokenId });

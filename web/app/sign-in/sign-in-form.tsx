@@ -10,6 +10,7 @@ const ERROR_MESSAGES: Record<string, string> = {
   ApiUnavailable: 'Wharf could not check the credentials. Try again in a moment.',
   OAuthSignin: 'Signing in with the identity provider failed to start. Try again.',
   OAuthCallback: 'The identity provider returned an error. Try again.',
+  AccessDenied: 'Wharf did not accept this sign-in from the identity provider. The account may be disabled.',
   SessionRequired: 'Sign in to see this page.',
 };
 
