@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AccessTokenRecord, AccessTokenService } from '../access-tokens/access-token-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
@@ -27,13 +26,10 @@ interface Identity {
 const REJECTED = 'the identity provider sign-in was rejected';
 
 /**
- * Turns an OpenID Connect ID token into a Wharf session: checks the token, finds
- * the user whose name is the token's `preferred_username` or creates an ordinary
- * one (as Harbor onboards OIDC users), and creates a short-lived access token.
- *
- * NOTE: users are matched by name, so the provider decides who may act as an
- * existing Wharf user of that name, `admin` included. Configure only a provider
- * whose user names you trust, until Wharf records the issuer and subject per user.
+ * Turns an OpenID Connect ID token into a Wharf session. It checks the token,
+ * finds the user bound to its issuer and subject or creates an ordinary one
+ * named by `preferred_username` (as Harbor onboards OIDC users), and creates a
+ * short-lived access token.
  */
 export class OidcSignIn {
   readonly #verifier: IdTokenVerifier;
@@ -88,24 +84,33 @@ export class OidcSignIn {
     return { username, email: typeof claims.email === 'string' ? claims.email : null, subject: claims.sub! };
   }
 
-  /** Finds the user of that name, or creates an ordinary one whose random password nobody knows. */
+  /**
+   * Finds the user bound to the token's issuer and subject, or creates an
+   * ordinary one named by `preferred_username` and binds it. A name already
+   * used by an account without this identity is rejected, so the provider can
+   * never select a local account such as `admin`.
+   */
   async #findOrCreateUser(identity: Identity): Promise<{ user: UserRecord; created: boolean }> {
-    const existing = await this.users.findByName(identity.username);
-    if (existing) return { user: existing, created: false };
+    const { issuer } = this.config;
+    const bound = await this.users.findByOidcIdentity(issuer, identity.subject);
+    if (bound) return { user: bound, created: false };
 
     try {
-      const password = randomBytes(32).toString('base64url');
-      const user = await this.users.create({ username: identity.username, password, email: identity.email, isAdmin: false });
+      const user = await this.users.createForOidcIdentity({ username: identity.username, email: identity.email }, issuer, identity.subject);
       return { user, created: true };
     } catch (error) {
       if (error instanceof WharfError && error.code === 'INVALID_INPUT') {
         this.logger.info({ username: identity.username, subject: identity.subject }, 'OIDC user name is not a valid Wharf user name');
         throw new WharfError('UNAUTHORIZED', `${REJECTED}: "${identity.username}" is not a valid Wharf user name`);
       }
-      // A parallel first sign-in of the same user created it first.
-      const raced = error instanceof WharfError && error.code === 'CONFLICT' ? await this.users.findByName(identity.username) : null;
+      if (!(error instanceof WharfError && error.code === 'CONFLICT')) throw error;
+
+      // A parallel first sign-in of the same identity created it first.
+      const raced = await this.users.findByOidcIdentity(issuer, identity.subject);
       if (raced) return { user: raced, created: false };
-      throw error;
+      this.logger.info({ username: identity.username, subject: identity.subject }, 'OIDC user name belongs to another account');
+      throw new WharfError('UNAUTHORIZED', `${REJECTED}: the user name "${identity.username}" belongs to another Wharf account`);
     }
   }
+
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Prisma } from '../db/client.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { UserIdentity } from '../access/caller.ts';
@@ -59,6 +60,34 @@ export class UserService {
     try {
       return await this.prisma.user.create({
         data: { username: input.username, passwordHash, email: input.email ?? null, isAdmin: input.isAdmin ?? false },
+        select: RECORD_FIELDS,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') throw new WharfError('CONFLICT', `user "${input.username}" already exists`);
+      throw error;
+    }
+  }
+
+  /** Returns the user bound to an OpenID Connect issuer and subject, or null. */
+  async findByOidcIdentity(issuer: string, subject: string): Promise<UserRecord | null> {
+    const identity = await this.prisma.oidcIdentity.findUnique({
+      where: { issuer_subject: { issuer, subject } },
+      select: { user: { select: RECORD_FIELDS } },
+    });
+    return identity?.user ?? null;
+  }
+
+  /**
+   * Creates an ordinary user bound to an OpenID Connect identity, in one
+   * statement. Raises CONFLICT when the user name or the identity is taken.
+   */
+  async createForOidcIdentity(input: { username: string; email: string | null }, issuer: string, subject: string): Promise<UserRecord> {
+    validateUsername(input.username);
+    // The random password is never shown, so the account signs in only through its provider or an access token.
+    const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
+    try {
+      return await this.prisma.user.create({
+        data: { username: input.username, passwordHash, email: input.email, oidcIdentities: { create: { issuer, subject } } },
         select: RECORD_FIELDS,
       });
     } catch (error) {

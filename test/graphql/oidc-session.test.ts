@@ -103,11 +103,31 @@ describe('GraphQL openOidcSession', () => {
   });
 
   test('disabled user is rejected', async () => {
-    const user = await wharf.services.users.create({ username: 'frank', password: 'frank-password-1' });
-    await wharf.services.users.update(user.id, { disabled: true });
+    const first = await graphql(wharf, OPEN_SESSION, { idToken: await idToken({ preferred_username: 'frank' }) });
+    await wharf.services.users.update(first.data?.openOidcSession.user.id, { disabled: true });
+
     const response = await graphql(wharf, OPEN_SESSION, { idToken: await idToken({ preferred_username: 'frank' }) });
     assert.equal(errorCode(response), 'UNAUTHENTICATED');
     assert.equal(response.data?.openOidcSession ?? null, null);
+  });
+
+  test('local account names are not taken over', async () => {
+    await wharf.services.users.create({ username: 'hana', password: 'hana-password-1' });
+
+    for (const username of ['admin', 'hana']) {
+      const response = await graphql(wharf, OPEN_SESSION, { idToken: await idToken({ preferred_username: username }) });
+      assert.equal(errorCode(response), 'UNAUTHENTICATED', username);
+      assert.match(response.errors?.[0]?.message ?? '', /belongs to another Wharf account/);
+    }
+  });
+
+  test('renamed provider user keeps the account', async () => {
+    const first = await graphql(wharf, OPEN_SESSION, { idToken: await idToken({ sub: 'subject-ivan', preferred_username: 'ivan' }) });
+    const renamed = await graphql(wharf, OPEN_SESSION, { idToken: await idToken({ sub: 'subject-ivan', preferred_username: 'ivan-new' }) });
+
+    assert.equal(renamed.errors, undefined);
+    assert.equal(renamed.data?.openOidcSession.user.id, first.data?.openOidcSession.user.id);
+    assert.equal(renamed.data?.openOidcSession.user.username, 'ivan');
   });
 
   test('forged or stale tokens rejected', async () => {

@@ -130,10 +130,11 @@ describe('portal OIDC sign-in in chromium', { skip: skipUnlessChromium() }, () =
     wharf = await startTestWharf(oidcEnv);
     browser = await launchChromium();
 
-    const nora = await wharf.services.users.create({ username: 'nora', password: 'nora-password-1' });
+    // Users the provider signs in are bound to its issuer and subject, as a first sign-in would bind them.
+    const nora = await wharf.services.users.createForOidcIdentity({ username: 'nora', email: null }, provider.issuer, 'subject-nora');
     const vault = await wharf.services.projects.create('vault', { public: false });
     await wharf.services.members.add(vault.id, nora.id, 'developer');
-    const pat = await wharf.services.users.create({ username: 'pat', password: 'pat-password-1' });
+    const pat = await wharf.services.users.createForOidcIdentity({ username: 'pat', email: null }, provider.issuer, 'subject-pat');
     await wharf.services.users.update(pat.id, { disabled: true });
   });
 
