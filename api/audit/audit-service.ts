@@ -37,7 +37,8 @@ export function actorOf(caller: Caller): { actor: string; actorKind: string } {
  * The audit log. Changes are written as they happen. Pulls, and sign-in
  * attempts rejected while locked, are aggregated per actor, address, action
  * and resource, then written every few seconds with a count. A pull storm or a
- * password-guessing run so costs one row per distinct event. A failed write is
+ * password-guessing run so costs one row per distinct event. When a batch
+ * fails, its rows are written one by one, and each row that still fails is
  * logged with the number of events it lost, so none is dropped silently.
  */
 export class AuditService {
@@ -85,12 +86,27 @@ export class AuditService {
 
     const batch = [...this.#pending.values()];
     this.#pending.clear();
+    let projectIds = new Map<string, number>();
     try {
-      const projectIds = await this.#projectIds(batch);
+      projectIds = await this.#projectIds(batch);
       await this.prisma.auditEvent.createMany({ data: batch.map((entry) => this.#row(entry, entry.count, entry.occurredAt, projectIds)) });
     } catch (error) {
-      const lost = batch.reduce((sum, entry) => sum + entry.count, 0);
-      this.logger.error({ err: error, lostEvents: lost }, 'failed to write aggregated events to the audit log');
+      this.logger.warn({ err: error, rows: batch.length }, 'failed to write a batch of audit events; writing them one by one');
+      await this.#writeEach(batch, projectIds);
+    }
+  }
+
+  /** Writes aggregated events one row at a time, so one bad row loses only its own events. */
+  async #writeEach(batch: (AuditEntry & { count: number; occurredAt: Date })[], projectIds: Map<string, number>): Promise<void> {
+    for (const entry of batch) {
+      try {
+        await this.prisma.auditEvent.create({ data: this.#row(entry, entry.count, entry.occurredAt, projectIds) });
+      } catch (error) {
+        this.logger.error(
+          { err: error, lostEvents: entry.count, action: entry.action, resource: entry.resource },
+          'failed to write aggregated events to the audit log',
+        );
+      }
     }
   }
 

@@ -187,7 +187,7 @@ describe('audit log', () => {
     assert.equal(gc?.action, 'delete');
   });
 
-  test('failed pull write is logged with its count', async () => {
+  test('failed pull row loses only its count', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -199,12 +199,18 @@ describe('audit log', () => {
     const pull = { actor: 'someone', actorKind: 'user', action: 'pull', resource: 'audited/app@1.0' };
     audit.recordPull(pull);
     audit.recordPull(pull);
-    // A project id beyond PostgreSQL's integer range makes the database refuse the batch.
+    // A project id beyond PostgreSQL's integer range makes the database refuse the batch and that row.
     audit.recordPull({ ...pull, resource: 'audited/app@2.0', projectId: 2 ** 40 });
     await audit.flush();
 
-    const logged = lines.map((line) => JSON.parse(line) as { lostEvents?: number; msg: string });
+    const logged = lines.map((line) => JSON.parse(line) as { lostEvents?: number; resource?: string; msg: string });
     assert.equal(logged.length, 1, lines.join(''));
-    assert.equal(logged[0]!.lostEvents, 3);
+    assert.equal(logged[0]!.lostEvents, 1);
+    assert.equal(logged[0]!.resource, 'audited/app@2.0');
+    const written = await wharf.services.db.prisma.auditEvent.findMany({ where: { actor: 'someone', action: 'pull' } });
+    assert.deepEqual(
+      written.map((event) => [event.resource, event.count]),
+      [['audited/app@1.0', 2]],
+    );
   });
 });
