@@ -15,6 +15,36 @@ function invalidUsage(message: string): never {
   throw new WharfError('INVALID_INPUT', message);
 }
 
+/** Command-line options that select repositories and tags, shared by retention and immutable tag rules. */
+const SELECTOR_OPTIONS = {
+  repo: { type: 'string', default: '**' },
+  'exclude-repo': { type: 'boolean', default: false },
+  tag: { type: 'string', default: '**' },
+  'exclude-tag': { type: 'boolean', default: false },
+} as const;
+
+interface SelectorValues {
+  repo?: string;
+  'exclude-repo'?: boolean;
+  tag?: string;
+  'exclude-tag'?: boolean;
+}
+
+/** Converts parsed selector options into a rule's pattern fields. */
+function selectorsOf(values: SelectorValues) {
+  return {
+    repositoryPattern: values.repo ?? '**',
+    repositoryExclude: values['exclude-repo'] ?? false,
+    tagPattern: values.tag ?? '**',
+    tagExclude: values['exclude-tag'] ?? false,
+  };
+}
+
+/** Formats a rule's patterns as `repo [not ]PATTERN<tab>tag [not ]PATTERN`. */
+function describeSelectors(rule: ReturnType<typeof selectorsOf>): string {
+  return `repo ${rule.repositoryExclude ? 'not ' : ''}${rule.repositoryPattern}\ttag ${rule.tagExclude ? 'not ' : ''}${rule.tagPattern}`;
+}
+
 /** `quota set PROJECT SIZE`, `quota show PROJECT`, `quota default SIZE`, `quota verify [--fix]`. */
 export async function runQuota(args: string[], services: Services): Promise<CommandResult> {
   const [action, ...rest] = args;
@@ -83,21 +113,11 @@ export async function runRetention(args: string[], services: Services): Promise<
     case 'add': {
       const { values } = parseArgs({
         args: rest,
-        options: {
-          repo: { type: 'string', default: '**' },
-          'exclude-repo': { type: 'boolean', default: false },
-          tag: { type: 'string', default: '**' },
-          'exclude-tag': { type: 'boolean', default: false },
-          kind: { type: 'string' },
-          value: { type: 'string', default: '0' },
-        },
+        options: { ...SELECTOR_OPTIONS, kind: { type: 'string' }, value: { type: 'string', default: '0' } },
       });
       if (!values.kind) invalidUsage(`retention add needs --kind, one of ${RETENTION_KINDS.join(', ')}`);
       const rule = await services.retention.addRule(projectId, {
-        repositoryPattern: values.repo!,
-        repositoryExclude: values['exclude-repo'],
-        tagPattern: values.tag!,
-        tagExclude: values['exclude-tag'],
+        ...selectorsOf(values),
         kind: values.kind as RetentionKind,
         value: Number(values.value),
       });
@@ -105,10 +125,7 @@ export async function runRetention(args: string[], services: Services): Promise<
     }
     case 'list': {
       const rules = await services.retention.listRules(projectId);
-      const lines = rules.map(
-        (rule) =>
-          `${rule.id}\trepo ${rule.repositoryExclude ? 'not ' : ''}${rule.repositoryPattern}\ttag ${rule.tagExclude ? 'not ' : ''}${rule.tagPattern}\t${rule.kind} ${rule.value}`,
-      );
+      const lines = rules.map((rule) => `${rule.id}\t${describeSelectors(rule)}\t${rule.kind} ${rule.value}`);
       return ok(lines.length > 0 ? `${lines.join('\n')}\n` : 'no retention rules\n');
     }
     case 'remove': {
@@ -139,26 +156,13 @@ export async function runImmutable(args: string[], services: Services): Promise<
 
   switch (action) {
     case 'add': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          repo: { type: 'string', default: '**' },
-          'exclude-repo': { type: 'boolean', default: false },
-          tag: { type: 'string', default: '**' },
-          'exclude-tag': { type: 'boolean', default: false },
-        },
-      });
-      const rule = await services.immutability.add(projectId, {
-        repositoryPattern: values.repo!,
-        repositoryExclude: values['exclude-repo'],
-        tagPattern: values.tag!,
-        tagExclude: values['exclude-tag'],
-      });
+      const { values } = parseArgs({ args: rest, options: SELECTOR_OPTIONS });
+      const rule = await services.immutability.add(projectId, selectorsOf(values));
       return ok(`added immutable tag rule ${rule.id}\n`);
     }
     case 'list': {
       const rules = await services.immutability.list(projectId);
-      const lines = rules.map((rule) => `${rule.id}\trepo ${rule.repositoryExclude ? 'not ' : ''}${rule.repositoryPattern}\ttag ${rule.tagExclude ? 'not ' : ''}${rule.tagPattern}`);
+      const lines = rules.map((rule) => `${rule.id}\t${describeSelectors(rule)}`);
       return ok(lines.length > 0 ? `${lines.join('\n')}\n` : 'no immutable tag rules\n');
     }
     case 'remove': {

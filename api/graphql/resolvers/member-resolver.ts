@@ -25,6 +25,13 @@ async function keepOneProjectAdmin(context: GraphqlContext, project: ProjectSumm
   }
 }
 
+/** Loads the project (raising unless the caller has member:manage in it) and the user a member change is about. */
+async function manageableMember(context: GraphqlContext, projectName: string, username: string) {
+  const project = await requireProjectPermission(context, projectName, 'member:manage');
+  const user = await findUser(context, username);
+  return { project, user };
+}
+
 @Resolver(() => Member)
 export class MemberResolver {
   @FieldResolver(() => User, { nullable: true })
@@ -39,8 +46,7 @@ export class MemberResolver {
     @Arg('username', () => String) username: string,
     @Arg('role', () => ProjectRoleEnum) role: ProjectRole,
   ): Promise<MemberRecord> {
-    const project = await requireProjectPermission(context, projectName, 'member:manage');
-    const user = await findUser(context, username);
+    const { project, user } = await manageableMember(context, projectName, username);
 
     const member = await context.services.members.add(project.id, user.id, role);
     await recordChange(context, { action: 'member.add', resource: `member:${project.name}/${user.username}`, projectId: project.id, detail: { role } });
@@ -54,8 +60,7 @@ export class MemberResolver {
     @Arg('username', () => String) username: string,
     @Arg('role', () => ProjectRoleEnum) role: ProjectRole,
   ): Promise<MemberRecord> {
-    const project = await requireProjectPermission(context, projectName, 'member:manage');
-    const user = await findUser(context, username);
+    const { project, user } = await manageableMember(context, projectName, username);
     const current = await context.services.members.get(project.id, user.id);
     await keepOneProjectAdmin(context, project, current, role);
 
@@ -75,8 +80,7 @@ export class MemberResolver {
     @Arg('project', () => String) projectName: string,
     @Arg('username', () => String) username: string,
   ): Promise<boolean> {
-    const project = await requireProjectPermission(context, projectName, 'member:manage');
-    const user = await findUser(context, username);
+    const { project, user } = await manageableMember(context, projectName, username);
     const current = await context.services.members.get(project.id, user.id);
     await keepOneProjectAdmin(context, project, current, undefined);
 
