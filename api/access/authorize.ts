@@ -31,7 +31,7 @@ function grantPermissions(grant: RobotGrant): ReadonlySet<Permission> {
 /**
  * Computes what a caller may do in an existing project from data already
  * loaded: the project's visibility and, for a user, their role in it. Batched
- * readers (GraphQL) use it; `AccessPolicy.permissions` loads the same data and
+ * readers (GraphQL) use it. `AccessPolicy.permissions` loads the same data and
  * calls it, so both apply one rule.
  */
 export function grantedPermissions(caller: Caller, project: { id: number; public: boolean }, role: string | undefined): ReadonlySet<Permission> {
@@ -53,7 +53,7 @@ export function grantedPermissions(caller: Caller, project: { id: number; public
 /**
  * Decides what a caller may do in a project, from the permission matrix, the
  * caller's membership or robot grants, and whether the project is public.
- * Every transport (registry, chart repository, GraphQL) asks this class.
+ * Every transport (registry, chart repository, GraphQL) calls this class.
  */
 export class AccessPolicy {
   constructor(private readonly prisma: Prisma) {}
@@ -62,7 +62,7 @@ export class AccessPolicy {
     return caller.kind === 'user' && caller.user.isAdmin;
   }
 
-  /** Everything the caller may do in the project; empty for a project that does not exist, except for administrators. */
+  /** Returns everything the caller may do in the project. Empty for a project that does not exist, except for administrators. */
   async permissions(caller: Caller, projectName: string): Promise<ReadonlySet<Permission>> {
     // Administrators get everything even for a missing project, so a push there reports NAME_UNKNOWN.
     if (this.isSystemAdmin(caller)) return ALL;

@@ -19,8 +19,8 @@ export interface BlobInfo {
 }
 
 /**
- * Blob metadata and bytes. A blob is stored once; a row in repository_blobs makes
- * it readable in a repository.
+ * Blob metadata and bytes. A blob is stored once, and a row in repository_blobs
+ * makes it readable in a repository.
  */
 export class BlobService {
   constructor(
@@ -96,7 +96,7 @@ export class BlobService {
   }
 
   /**
-   * Removes the blob from the repository and releases its quota; the bytes stay
+   * Removes the blob from the repository and releases its quota. The bytes stay
    * until garbage collection. Raises UNSUPPORTED while a manifest of the
    * repository uses the blob, since that manifest could no longer be pulled.
    */
@@ -125,7 +125,7 @@ export class BlobService {
     );
   }
 
-  /** True when some repository of the given projects (or any, for 'all') holds the blob. */
+  /** Returns whether some repository of the given projects (or any, for 'all') contains the blob. */
   async existsInProjects(digest: string, projects: 'all' | string[]): Promise<boolean> {
     if (projects !== 'all' && projects.length === 0) return false;
     const link = await this.prisma.repositoryBlob.findFirst({

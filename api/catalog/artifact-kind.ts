@@ -1,6 +1,6 @@
 import { Prisma } from '../db/generated/client.ts';
 
-/** What an artifact holds, derived from its media types. */
+/** Kind of content in an artifact, derived from its media types. */
 export const ARTIFACT_KINDS = ['IMAGE', 'IMAGE_INDEX', 'CHART', 'SIGNATURE', 'SBOM', 'OTHER'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 

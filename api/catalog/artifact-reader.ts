@@ -61,7 +61,7 @@ const ARTIFACT_COLUMNS = Prisma.sql`
   a.size AS "manifestSize", ${SIZE_SQL} AS size, a.subject_digest AS "subjectDigest", a.annotations,
   a.pushed_at AS "pushedAt", a.pulled_at AS "pulledAt", (${ARTIFACT_KIND_SQL}) AS kind`;
 
-/** Value each artifact sort orders by, newest or largest first; never null so keyset comparisons work. */
+/** SQL value each artifact sort orders by, newest or largest first. Never null, so keyset comparisons work. */
 const SORT_SQL: Record<ArtifactSort, { expression: Prisma.Sql; cast: 'timestamp' | 'bigint' }> = {
   PUSHED_AT: { expression: Prisma.sql`a.pushed_at`, cast: 'timestamp' },
   PULLED_AT: { expression: Prisma.sql`COALESCE(a.pulled_at, 'epoch'::timestamp)`, cast: 'timestamp' },
@@ -72,7 +72,7 @@ function toArtifact(row: RawArtifact): ArtifactRow {
   return { ...row, manifestSize: Number(row.manifestSize), size: Number(row.size) };
 }
 
-/** The value an artifact is sorted by, as cursors store it. */
+/** Returns the value an artifact is sorted by, in the form cursors store it. */
 export function artifactSortValue(row: ArtifactRow, sort: ArtifactSort): string {
   switch (sort) {
     case 'PUSHED_AT':
@@ -92,8 +92,8 @@ export class ArtifactReader {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * One page of artifacts for each repository, largest sort value first (ties
-   * by id), in a single statement: a lateral subquery pages each repository.
+   * Reads one page of artifacts for each repository, largest sort value first
+   * (ties by id), in a single statement. A lateral subquery pages each repository.
    */
   async pageByRepositories(repositoryIds: readonly number[], options: ArtifactPageOptions): Promise<Map<number, ArtifactRow[]>> {
     const byRepository = new Map<number, ArtifactRow[]>(repositoryIds.map((id) => [id, []]));
@@ -132,7 +132,7 @@ export class ArtifactReader {
     return rows.map(toArtifact);
   }
 
-  /** Artifacts by (repository id, digest) pairs; pairs without an artifact are left out. */
+  /** Finds artifacts by (repository id, digest) pairs, leaving out pairs without an artifact. */
   async findByDigests(keys: readonly { repositoryId: number; digest: string }[]): Promise<ArtifactRow[]> {
     if (keys.length === 0) return [];
     const rows = await this.prisma.$queryRaw<RawArtifact[]>`

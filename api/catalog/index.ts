@@ -11,7 +11,7 @@ import { SearchReader } from './search-reader.ts';
 /**
  * Batched, read-only queries behind the GraphQL catalog: repositories,
  * artifacts, charts and search. Changes go through the registry and chart
- * services, which hold the rules.
+ * services, which enforce the rules.
  */
 export interface CatalogReaders {
   repositories: RepositoryReader;

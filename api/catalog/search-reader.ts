@@ -19,7 +19,7 @@ export interface SearchHit {
   keyword: string | null;
 }
 
-/** Projects whose content a search may return, by kind of content; 'all' for administrators. */
+/** Projects whose content a search may return, by kind of content, or 'all' for administrators. */
 export interface SearchScope {
   repositoryProjects: 'all' | number[];
   chartProjects: 'all' | number[];
@@ -45,7 +45,7 @@ function inProjects(column: Prisma.Sql, projects: 'all' | readonly number[]): Pr
   return Prisma.sql`${column} = ANY(${[...projects]}::int[])`;
 }
 
-/** Every visible hit for the text, as a CTE body; filters by type and project apply outside it. */
+/** Builds the CTE body that selects every visible hit for the text. Type and project filters apply outside it. */
 function hitsSql(text: string, scope: SearchScope): Prisma.Sql {
   const needle = text.toLowerCase();
   return Prisma.sql`
@@ -79,14 +79,14 @@ function hitsSql(text: string, scope: SearchScope): Prisma.Sql {
  * text (case-insensitive substring), only in the projects of the scope.
  *
  * NOTE: matching is a substring scan without a text index, so its cost grows
- * with the number of visible tags; a trigram index would need pg_trgm.
+ * with the number of visible tags. A trigram index would need pg_trgm.
  */
 export class SearchReader {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * One page of hits, keyset-paginated on (rank, key), and the number of
-   * hits per type and project before the type and project filters. One
+   * Returns one page of hits, keyset-paginated on (rank, key), and the number
+   * of hits per type and project before the type and project filters. One
    * statement finds the hits once for both.
    */
   async search(options: SearchOptions): Promise<{ hits: SearchHit[]; facets: SearchFacetRow[] }> {

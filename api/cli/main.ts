@@ -8,7 +8,7 @@ import { openStorage } from '../storage/index.ts';
 import { type CommandResult, runCommand, runStaticCommand } from './commands/index.ts';
 import { readLiveServerFile } from './server-file.ts';
 
-/** Sends the command to the server that holds the embedded database. */
+/** Sends the command to the server that runs the embedded database. */
 async function runRemote(url: string, token: string, args: string[]): Promise<CommandResult> {
   const response = await fetch(`${url}/api/internal/cli`, {
     method: 'POST',

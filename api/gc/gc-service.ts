@@ -52,10 +52,10 @@ const UNREFERENCED = `
  * Garbage collection by mark and sweep over the database. Mark: blobs that no
  * repository links and no manifest references, older than the grace period.
  * Sweep: each candidate under its digest lock, checked again, deleted from
- * storage, then from the database, in one short transaction; a push that links
+ * storage, then from the database, in one short transaction. A push that links
  * the digest meanwhile either waits for the lock or makes the check fail, so it
  * keeps its blob. Finally storage files without a row are removed, so storage
- * holds exactly the blobs the database knows.
+ * contains exactly the blobs the database records.
  */
 export class GcService {
   /** Called after each untagged artifact a run deleted, for the audit log. */
@@ -244,7 +244,7 @@ async function forEachLimited<T>(items: T[], limit: number, action: (item: T) =>
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** `blobs/sha256/ab/abcd...` back to `sha256:abcd...`; undefined for other keys. */
+/** Converts a storage key `blobs/sha256/ab/abcd...` to `sha256:abcd...`, or undefined for other keys. */
 function digestOfKey(key: string): string | undefined {
   const match = /^blobs\/([a-z0-9]+)\/[0-9a-f]{2}\/([0-9a-f]+)$/.exec(key);
   return match ? `${match[1]}:${match[2]}` : undefined;

@@ -8,7 +8,7 @@ import type { ProjectSummary } from '../projects/project-service.ts';
 import type { GraphqlContext } from './context.ts';
 import { forbidden, unauthenticated } from './errors.ts';
 
-/** The signed-in user; raises UNAUTHENTICATED for anonymous callers and FORBIDDEN for robots. */
+/** Returns the signed-in user. Raises UNAUTHENTICATED for anonymous callers and FORBIDDEN for robots. */
 export function requireUser(context: GraphqlContext, action: string): UserIdentity {
   const { caller } = context;
   if (caller.kind === 'anonymous') unauthenticated();
@@ -45,9 +45,9 @@ export async function loadVisibleProject(
 }
 
 /**
- * Loads a project and raises unless the caller holds `permission` in it:
- * NOT_FOUND when the caller may not even read it, UNAUTHENTICATED for an
- * anonymous caller and FORBIDDEN for a known one.
+ * Loads a project and raises unless the caller has `permission` in it. Raises
+ * NOT_FOUND when the caller cannot read the project, UNAUTHENTICATED for an
+ * anonymous caller and FORBIDDEN for an authenticated one.
  */
 export async function requireProjectPermission(context: GraphqlContext, name: string, permission: Permission): Promise<ProjectSummary> {
   const { project, permissions } = await loadVisibleProject(context, name);

@@ -30,14 +30,14 @@ export async function resolveSessionCaller(_services: Services, _request: Fastif
 
 /**
  * Builds the context of one request. An Authorization header (Bearer registry
- * token, Bearer personal access token or HTTP Basic) wins over a portal
- * session; a request with neither is anonymous. Credentials that were sent
+ * token, Bearer personal access token or HTTP Basic) takes precedence over a
+ * portal session. A request with neither is anonymous. Credentials that were sent
  * but rejected end the request with UNAUTHENTICATED (HTTP 401) instead of
  * falling back to anonymous, so a client notices an expired token.
  *
  * NOTE: a registry token from /service/token identifies its user or robot
  * here with all of their rights to read, not only the repository scopes it
- * carries; registryTokenGuardPlugin refuses its mutations.
+ * carries. registryTokenGuardPlugin rejects its mutations.
  */
 export async function createContext(services: Services, request: FastifyRequest): Promise<GraphqlContext> {
   const caller = await resolveCaller(services, request);

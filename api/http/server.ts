@@ -50,7 +50,7 @@ export async function buildServer(services: Services, readiness: Readiness): Pro
   await app.register(async (scope) => registerChartRoutes(scope, services));
   await app.register(async (scope) => registerScanRoutes(scope, services));
 
-  // The portal answers every request that no route matched.
+  // The portal serves every request that no route matched.
   await app.register(async (scope) => registerPortal(scope, services));
   return app;
 }

@@ -40,17 +40,17 @@ export interface ManifestPush {
  */
 export type ManifestPushHook = (push: ManifestPush) => Promise<(() => Promise<void>) | undefined>;
 
-/** Runs after a manifest is deleted from a repository, such as the chart catalog dropping the chart version. */
+/** Hook run after a manifest is deleted from a repository, for example to drop the chart version from the chart catalog. */
 export type ManifestDeleteHook = (repository: RepositoryRef, digest: string) => Promise<void>;
 
 /** Pull times are written at most this often per manifest, to keep pulls read-only most of the time. */
 const PULL_TIME_RESOLUTION_MS = 60_000;
 
-/** Stores, validates, serves and deletes manifests; maintains tags and references. */
+/** Stores, validates, serves and deletes manifests, and maintains their tags and references. */
 export class ManifestService {
   /** Hooks that see every pushed manifest, such as the chart catalog indexing Helm charts. */
   readonly pushHooks: ManifestPushHook[] = [];
-  /** Hooks that see every deleted manifest, whoever deleted it (client, garbage collection or retention). */
+  /** Hooks called for every deleted manifest, whether a client, garbage collection or retention deleted it. */
   readonly deleteHooks: ManifestDeleteHook[] = [];
 
   constructor(
@@ -64,7 +64,7 @@ export class ManifestService {
 
   /**
    * Validates and stores a manifest under a tag or its digest. The digest is of
-   * the exact bytes; a digest reference must match it.
+   * the exact bytes, and a digest reference must match it.
    */
   async put(repository: RepositoryRef, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutManifestResult> {
     const byDigest = looksLikeDigest(reference);
@@ -94,7 +94,7 @@ export class ManifestService {
     return { digest, subjectDigest: manifest.subject?.digest };
   }
 
-  /** Finds a manifest by tag or digest; raises MANIFEST_UNKNOWN. */
+  /** Finds a manifest by tag or digest. Raises MANIFEST_UNKNOWN when there is none. */
   async get(repository: RepositoryRef, reference: string): Promise<StoredManifest> {
     const artifact = looksLikeDigest(reference)
       ? await this.prisma.artifact.findUnique({
@@ -116,8 +116,8 @@ export class ManifestService {
 
   /**
    * Records a pull on the manifest and, when pulled by tag, on the tag (tag
-   * retention keeps recently pulled tags). Skipped when the last one is recent;
-   * never blocks the response.
+   * retention keeps recently pulled tags). Skips the write when the last one is
+   * recent, and never blocks the response.
    */
   recordPull(manifest: StoredManifest, reference: string): void {
     const since = new Date(Date.now() - PULL_TIME_RESOLUTION_MS);

@@ -63,7 +63,7 @@ export class IdTokenVerifier {
   async #discover(): Promise<KeySet> {
     const url = `${this.config.issuer}/.well-known/openid-configuration`;
     const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
-    if (!response.ok) throw new Error(`OIDC discovery at ${url} answered HTTP ${response.status}`);
+    if (!response.ok) throw new Error(`OIDC discovery at ${url} failed with HTTP ${response.status}`);
 
     const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
     // OpenID Connect Discovery requires the document to name the issuer it was fetched for.

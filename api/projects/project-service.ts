@@ -24,8 +24,8 @@ export function validateProjectName(name: string): void {
 
 /**
  * Creates, finds and lists projects. Every new project gets the system default
- * storage limit in force at its creation; changing the default later leaves
- * existing projects as they are.
+ * storage limit in force at its creation. Changing the default later does not
+ * change existing projects.
  */
 export class ProjectService {
   constructor(
@@ -46,7 +46,7 @@ export class ProjectService {
     }
   }
 
-  /** Creates the project unless it exists; returns whether it was created. */
+  /** Creates the project unless it exists, and returns whether it was created. */
   async ensure(name: string, options: { public: boolean }): Promise<boolean> {
     const storageLimit = BigInt(await this.quota.defaultLimit());
     const result = await this.prisma.project.createMany({ data: [{ name, public: options.public, storageLimit }], skipDuplicates: true });
@@ -60,7 +60,7 @@ export class ProjectService {
 
   /**
    * Deletes an empty project with its members and robots. Raises CONFLICT while
-   * it holds artifacts, naming how many repositories still have some.
+   * it contains artifacts, with the number of repositories that still have some.
    */
   async delete(name: string): Promise<ProjectSummary> {
     const project = await this.get(name);
@@ -73,7 +73,7 @@ export class ProjectService {
     return project;
   }
 
-  /** Extra conditions for deleting a project, such as "no charts left"; each raises to refuse. */
+  /** Extra checks before deleting a project, such as "no charts left". Each raises to reject the delete. */
   readonly deleteChecks: ((project: ProjectSummary) => Promise<void>)[] = [];
 
   async get(name: string): Promise<ProjectSummary> {
@@ -114,7 +114,7 @@ export class ProjectService {
     return this.prisma.project.count({ where: { name: projectNameFilter(names, search) } });
   }
 
-  /** Projects with these ids; ids without a project are left out. */
+  /** Finds the projects with these ids, leaving out ids without a project. */
   async getMany(ids: readonly number[]): Promise<ProjectSummary[]> {
     return this.prisma.project.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, public: true, createdAt: true } });
   }
@@ -132,8 +132,9 @@ function projectNameFilter(names: 'all' | readonly string[], search: string | un
 }
 
 /**
- * Prisma passes `contains` into ILIKE as it is, so `_` and `%` would match any
- * character; a backslash (PostgreSQL's default LIKE escape) makes them literal.
+ * Escapes `\`, `%` and `_` for a Prisma `contains` filter. Prisma passes the text
+ * into ILIKE unchanged, so `_` and `%` would match any character. A backslash
+ * (PostgreSQL's default LIKE escape) makes them literal.
  */
 function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);

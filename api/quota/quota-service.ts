@@ -42,11 +42,11 @@ const PROJECT_CONTENT = `
   SELECT cv.project_id, cv.prov_digest, cv.prov_size FROM chart_versions cv WHERE cv.prov_digest IS NOT NULL`;
 
 /**
- * Storage quotas. Usage is the sum of the sizes in project_blobs, which holds
- * each digest a project uses once. Charging inserts the digest and raises the
+ * Storage quotas. Usage is the sum of the sizes in project_blobs, which
+ * contains each digest a project uses once. Charging inserts the digest and raises the
  * usage in one conditional UPDATE of the project row, so concurrent pushes
- * queue on that row and cannot together pass the limit; callers run it in the
- * transaction that links the content, so a refused push leaves nothing counted.
+ * queue on that row and cannot together pass the limit. Callers run it in the
+ * transaction that links the content, so a rejected push leaves nothing counted.
  */
 export class QuotaService {
   constructor(private readonly prisma: Prisma) {}

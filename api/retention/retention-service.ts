@@ -16,7 +16,7 @@ export interface RetentionRuleInput {
   tagPattern: string;
   tagExclude?: boolean;
   kind: RetentionKind;
-  /** N for latestPushed/latestPulled, days for the *WithinDays kinds; ignored for always. */
+  /** Count for latestPushed/latestPulled, or days for the *WithinDays kinds. Ignored for always. */
   value?: number;
 }
 

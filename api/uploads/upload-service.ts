@@ -29,8 +29,8 @@ interface RunningDigest {
 
 /**
  * Upload sessions: start, append chunks, report status, complete, cancel,
- * expire. Rows hold the session; storage holds its bytes, so any instance can
- * continue a session. The running SHA-256 lives in the process that received
+ * expire. A database row stores the session and storage stores its bytes, so
+ * any instance can continue a session. The running SHA-256 lives in the process that received
  * the bytes; another instance (or a restart) hashes the stored bytes again at
  * completion.
  */

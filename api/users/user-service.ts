@@ -40,7 +40,7 @@ function validatePassword(password: string): void {
 export class UserService {
   constructor(private readonly prisma: Prisma) {}
 
-  /** Creates `username` unless it exists; returns whether it was created. Used at first start. */
+  /** Creates `username` unless it exists, and returns whether it was created. Used at first start. */
   async ensure(username: string, password: string, options: { isAdmin: boolean }): Promise<boolean> {
     const existing = await this.prisma.user.findUnique({ where: { username } });
     if (existing) return false;
@@ -141,7 +141,7 @@ export class UserService {
     return this.prisma.user.count();
   }
 
-  /** Users with these ids; ids without a user are left out. */
+  /** Finds the users with these ids, leaving out ids without a user. */
   async getMany(ids: readonly number[]): Promise<UserRecord[]> {
     return this.prisma.user.findMany({ where: { id: { in: [...ids] } }, select: RECORD_FIELDS });
   }
@@ -154,7 +154,7 @@ export class UserService {
     return { id: user.id, username: user.username, isAdmin: user.isAdmin };
   }
 
-  /** The fields a sign-in needs, including the password hash; never return this to a client. */
+  /** Reads the fields a sign-in needs, including the password hash. Never return this to a client. */
   async findCredentials(username: string) {
     return this.prisma.user.findUnique({
       where: { username },

@@ -80,7 +80,7 @@ interface TarEntry {
   data: Buffer;
 }
 
-/** Reads every tar entry; a header that fails its checksum or an unknown format raises. */
+/** Reads every tar entry. Raises on a header that fails its checksum or has an unknown format. */
 function parseTar(tarBytes: Buffer, maxFileBytes: number): Promise<TarEntry[]> {
   return new Promise((resolve, reject) => {
     const entries: TarEntry[] = [];
@@ -120,10 +120,10 @@ function collectFiles(entries: TarEntry[]): ChartArchiveContent {
   for (const entry of entries) {
     if (!FILE_TYPES.has(entry.type)) {
       const kind = entry.type === 'SymbolicLink' || entry.type === 'Link' ? 'a link' : `a ${entry.type} entry`;
-      throw new ChartInvalidError(`the chart archive contains ${kind} at "${entry.path}"; charts may hold regular files only`);
+      throw new ChartInvalidError(`the chart archive contains ${kind} at "${entry.path}"; charts may contain regular files only`);
     }
 
-    // Archives made on Windows use backslashes; Helm reads them as separators.
+    // Archives made on Windows use backslashes, which Helm reads as separators.
     const name = entry.path.replaceAll('\\', '/');
     if (name.startsWith('/')) throw new ChartInvalidError(`the chart archive contains an absolute path "${entry.path}"`);
     if (/^[a-zA-Z]:\//.test(name)) throw new ChartInvalidError(`the chart archive contains a drive-letter path "${entry.path}"`);

@@ -7,12 +7,11 @@ import type { ChartRecords } from './chart-records.ts';
 
 /**
  * Builds index.yaml documents from the stored entries, never from archives,
- * and keeps them up to date incrementally. Each instance holds every cached
- * project's charts with their written YAML and JSON fragments. A request
- * costs one indexed query for the catalog revision while nothing changed.
- * After a change it also reads the names of the charts changed since the
- * cached revision and those charts' rows, rewrites only their fragments, and
- * joins the fragments into the new document.
+ * and updates them incrementally. Each instance caches every project's charts
+ * with their serialized YAML and JSON fragments. While nothing has changed, a
+ * request costs one indexed query for the catalog revision. After a change,
+ * it reads the charts changed since the cached revision, rewrites only their
+ * fragments, and joins the fragments into the new document.
  */
 export class ChartIndexService {
   readonly #catalogs = new IndexCache<ProjectCatalog>();
@@ -58,10 +57,11 @@ export class ChartIndexService {
   }
 
   /**
-   * Brings the cached catalog of each project to its current revision: kept
-   * when unchanged, updated from the changed charts' rows when cached at an
-   * older revision, and read whole otherwise. The revision is read before
-   * the rows, so rows newer than it are read again at the next change.
+   * Updates the cached catalog of each project to its current revision. An
+   * unchanged catalog is kept, an older cached one is updated from the
+   * changed charts' rows, and a missing one is read whole. The revision is
+   * read before the rows, so rows newer than it are read again at the next
+   * change.
    */
   async #loadCatalogs(projects: ProjectSummary[]): Promise<Map<number, ProjectCatalog>> {
     const states = await this.records.revisions(projects.map((project) => project.id));

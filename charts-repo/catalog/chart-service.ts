@@ -37,7 +37,7 @@ function toView(record: ChartRecord): ChartVersionView {
 /**
  * Chart uploads, provenance files, reads and deletes for one project's Helm
  * repository. Archives and provenance files are blobs in the registry's
- * storage; each version's index entry is a database row.
+ * storage, and each version's index entry is a database row.
  */
 export class ChartService {
   constructor(
@@ -124,7 +124,7 @@ export class ChartService {
     }
   }
 
-  /** Saves the version; when that fails, stops counting the files charged for it, then raises. */
+  /** Saves the version. When that fails, releases the quota charged for its files and rethrows. */
   async #saveOrRelease(projectId: number, counted: CountedContent[], input: Parameters<ChartRecords['save']>[0]): Promise<void> {
     try {
       await this.records.save(input);
@@ -138,8 +138,8 @@ export class ChartService {
    * Publishes the version over OCI. The archive and provenance file are
    * counted already, but the OCI config and manifest add a few hundred bytes.
    * When those exceed the quota, the version stays in the chart repository and
-   * counted, without an OCI manifest, like a chart whose name is not a valid
-   * OCI repository name.
+   * in the quota, but without an OCI manifest, like a chart whose name is not
+   * a valid OCI repository name.
    */
   async #publish(projectName: string, recordId: number, chart: LoadedChart, provenance: Buffer | undefined, created: Date): Promise<void> {
     try {
@@ -159,7 +159,7 @@ export class ChartService {
     return charts;
   }
 
-  /** Versions of one chart, newest first; raises NOT_FOUND when there are none. */
+  /** Lists the versions of one chart, newest first. Raises NOT_FOUND when there are none. */
   async listVersions(projectName: string, name: string): Promise<ChartVersionView[]> {
     const project = await this.projects.get(projectName);
     const records = await this.records.list(project.id, name);
@@ -167,7 +167,7 @@ export class ChartService {
     return records.map(toView).sort((left, right) => compareNewestFirst(left.version, right.version));
   }
 
-  /** One version; `latest` selects the newest that is not a pre-release. Raises NOT_FOUND. */
+  /** Finds one version, where `latest` selects the newest that is not a pre-release. Raises NOT_FOUND. */
   async getVersion(projectName: string, name: string, version: string): Promise<ChartVersionView> {
     const project = await this.projects.get(projectName);
     if (version === 'latest') {
@@ -193,7 +193,7 @@ export class ChartService {
     this.logger.info({ project: projectName, chart: name, version }, 'chart deleted');
   }
 
-  /** Opens `<name>-<version>.tgz` or its `.prov`; raises NOT_FOUND. */
+  /** Opens `<name>-<version>.tgz` or its `.prov`. Raises NOT_FOUND. */
   async openFile(projectName: string, fileName: string): Promise<ChartDownload> {
     const project = await this.projects.get(projectName);
     const isProvenance = fileName.endsWith('.tgz.prov');
@@ -210,9 +210,9 @@ export class ChartService {
   }
 
   /**
-   * Manifest delete hook: removes the versions whose OCI manifest was deleted
-   * (over /v2/, by garbage collection or by retention) from the catalog, so
-   * index.yaml and the registry agree.
+   * Removes from the catalog the versions whose OCI manifest was deleted (over
+   * /v2/, by garbage collection or by retention), so index.yaml and the
+   * registry agree. Registered as a manifest delete hook.
    */
   readonly onManifestDelete = async (repository: RepositoryRef, manifestDigest: string): Promise<void> => {
     for (const record of await this.records.findByManifestDigest(repository.projectId, manifestDigest)) {
@@ -223,7 +223,7 @@ export class ChartService {
     }
   };
 
-  /** Raises CONFLICT while the project holds charts, so deleting it cannot drop them silently. */
+  /** Raises CONFLICT while the project contains charts, so deleting it cannot drop them silently. */
   readonly checkProjectEmpty = async (project: ProjectSummary): Promise<void> => {
     const count = await this.records.count(project.id);
     if (count > 0) throw new WharfError('CONFLICT', `project "${project.name}" still holds ${count} chart versions; delete them first`);

@@ -64,7 +64,7 @@ function readValues(text: string): unknown[] {
 /**
  * Extracts the README, default values, values schema, dependency list and
  * image references. Raises ChartInvalidError for invalid values.yaml,
- * values.schema.json or requirements.yaml, which Helm would also refuse.
+ * values.schema.json or requirements.yaml, which Helm would also reject.
  */
 export function extractChartDetails(files: ChartFile[], chartDependencies: ChartDependency[] | undefined): ChartDetails {
   const byPath = new Map(files.map((file) => [file.path, file]));

@@ -27,10 +27,11 @@ function challenge(reply: FastifyReply): void {
 }
 
 /**
- * Resolves the caller from HTTP Basic or Bearer credentials; wrong credentials
- * raise UNAUTHORIZED. A registry token from /service/token is refused too: it
- * carries repository scopes only, and honouring it here would turn a token for
- * pulling one repository into its owner's full rights over every chart.
+ * Resolves the caller from HTTP Basic or Bearer credentials. Invalid
+ * credentials raise UNAUTHORIZED, and so does a registry token from
+ * /service/token. Such a token carries repository scopes only, so accepting it
+ * here would give a token for pulling one repository its owner's full rights
+ * over every chart.
  */
 export async function identifyChartCaller(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<Caller> {
   try {
@@ -51,7 +52,7 @@ export async function identifyChartCaller(services: Services, request: FastifyRe
 /**
  * Raises unless the caller may act on the project's charts: 401 with a
  * challenge for anonymous callers, 403 otherwise. A project that does not
- * exist gets the same answer as one the caller may not see.
+ * exist gets the same response as one the caller may not see.
  */
 export async function requireChartAccess(services: Services, reply: FastifyReply, caller: Caller, project: string, action: ChartAction): Promise<void> {
   if (await mayActOnCharts(services, caller, project, action)) return;

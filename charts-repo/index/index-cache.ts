@@ -42,7 +42,7 @@ export function cacheIndex(key: string, document: IndexDocument): CachedIndex {
 /**
  * A map that keeps the `capacity` most recently used values, each stored
  * with the catalog state (`key`) it was built for. A value is returned only
- * while its key matches the one asked for, so every instance stays correct
+ * while its key matches the requested one, so every instance stays correct
  * without invalidation messages.
  */
 export class IndexCache<T extends { key: string } = CachedIndex> {

@@ -4,7 +4,7 @@ import type { YamlValue } from './yaml-writer.ts';
 /**
  * One chart version as index.yaml lists it, without `urls` (added when the
  * document is written, because the merged index prefixes them). Only fields
- * that Helm's strict loader knows are present.
+ * that Helm's strict loader recognizes are present.
  */
 export interface IndexEntry {
   [key: string]: YamlValue | undefined;

@@ -53,7 +53,7 @@ export function buildCatalog(revision: number, updatedAt: Date, entries: IndexEn
 
 /**
  * Returns a catalog at `revision` in which the charts named in `changed`
- * hold exactly `entries`, their current rows. A changed chart without
+ * have exactly `entries`, their current rows. A changed chart without
  * entries has lost its last version, so it is dropped. Other charts are shared.
  */
 export function updateCatalog(previous: ProjectCatalog, revision: number, updatedAt: Date, changed: string[], entries: IndexEntry[]): ProjectCatalog {

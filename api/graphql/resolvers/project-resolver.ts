@@ -61,18 +61,18 @@ export class ProjectResolver {
     return (await context.loaders.callerRole.load(project.id)) ?? null;
   }
 
-  @FieldResolver(() => [String], { description: 'Permissions the caller holds in the project, such as repository:push.' })
+  @FieldResolver(() => [String], { description: 'Permissions the caller has in the project, such as repository:push.' })
   async myPermissions(@Root() project: ProjectSummary, @Ctx() context: GraphqlContext): Promise<Permission[]> {
     return [...(await projectPermissions(context, project))].sort();
   }
 
-  @FieldResolver(() => [Member], { nullable: true, description: 'Members and their roles; null unless the caller holds member:read.' })
+  @FieldResolver(() => [Member], { nullable: true, description: 'Members and their roles, or null unless the caller has member:read.' })
   async members(@Root() project: ProjectSummary, @Ctx() context: GraphqlContext): Promise<MemberRecord[] | null> {
     if (!(await projectPermissions(context, project)).has('member:read')) return null;
     return context.loaders.membersByProject.load(project.id);
   }
 
-  @FieldResolver(() => [RobotAccount], { nullable: true, description: 'Project robot accounts; null unless the caller holds robot:read.' })
+  @FieldResolver(() => [RobotAccount], { nullable: true, description: 'Project robot accounts, or null unless the caller has robot:read.' })
   async robots(@Root() project: ProjectSummary, @Ctx() context: GraphqlContext): Promise<RobotRecord[] | null> {
     if (!(await projectPermissions(context, project)).has('robot:read')) return null;
     return context.loaders.robotsByProject.load(project.id);
@@ -86,7 +86,7 @@ export class ProjectResolver {
     try {
       await context.services.members.add(project.id, user.id, 'projectAdmin');
     } catch (error) {
-      // A project nobody administers would need a system administrator to clean up.
+      // A project without a project administrator would need a system administrator to clean it up.
       await context.services.projects.delete(project.name);
       throw error;
     }

@@ -79,7 +79,7 @@ export class RepositoryResolver {
   }
 
   @Query(() => RepositoryConnection, {
-    description: "A project's repositories that hold at least one artifact. Needs repository:pull in the project.",
+    description: "A project's repositories that contain at least one artifact. Needs repository:pull in the project.",
   })
   async repositories(
     @Ctx() context: GraphqlContext,

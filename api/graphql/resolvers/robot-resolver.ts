@@ -59,7 +59,7 @@ export class RobotResolver {
 
   @Mutation(() => RobotSecret, {
     description:
-      'Creates a robot account; the secret is shown once. A project robot needs robot:manage and only permissions the caller holds; a system robot needs a system administrator.',
+      'Creates a robot account. The secret is shown once. A project robot needs robot:manage and only permissions the caller has. A system robot needs a system administrator.',
   })
   async createRobotAccount(
     @Ctx() context: GraphqlContext,
@@ -70,10 +70,10 @@ export class RobotResolver {
       requireSystemAdmin(context, 'create system robot accounts');
     } else {
       project = await requireProjectPermission(context, input.project, 'robot:manage');
-      // A robot must not hold more than its creator, or robot:manage would grant everything.
+      // A robot must not have more permissions than its creator, or robot:manage would grant everything.
       const held = await projectPermissions(context, project);
       const beyond = input.grants.flatMap((grant) => grant.actions).filter((action) => isPermission(action) && !held.has(action));
-      if (beyond.length > 0) forbidden(`you cannot grant ${[...new Set(beyond)].join(', ')} because you do not hold it in "${project.name}"`);
+      if (beyond.length > 0) forbidden(`you cannot grant ${[...new Set(beyond)].join(', ')} because you do not have it in "${project.name}"`);
     }
 
     const created = await context.services.robots.create({

@@ -12,7 +12,7 @@ export const ArtifactKindEnum: { [Kind in ArtifactKind]: Kind } = enumOf(ARTIFAC
 registerEnumType(ArtifactKindEnum, {
   name: 'ArtifactKind',
   description:
-    'What an artifact holds: IMAGE (image manifest), IMAGE_INDEX (multi-platform index), CHART (Helm chart), SIGNATURE (cosign or Notation), SBOM (SPDX or CycloneDX) or OTHER.',
+    'Kind of content in an artifact: IMAGE (image manifest), IMAGE_INDEX (multi-platform index), CHART (Helm chart), SIGNATURE (cosign or Notation), SBOM (SPDX or CycloneDX) or OTHER.',
 });
 
 export const ArtifactSortEnum: { [Sort in ArtifactSort]: Sort } = enumOf(ARTIFACT_SORTS);
