@@ -1,5 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { sha256 } from '../support/registry-client.ts';
+
+export { sha256 };
 
 /** HTTP helpers for the identity tests: raw requests that keep the path as written, and a tiny image push. */
 
@@ -49,10 +52,6 @@ export function send(baseUrl: string, request: RawRequest): Promise<RawResponse>
 
 export function basicAuth(username: string, secret: string): string {
   return `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}`;
-}
-
-export function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 export interface PushedImage {
