@@ -194,7 +194,7 @@ async function runCatalog(wharf: BenchRegistry, distribution: BenchRegistry, siz
   ].join('\n');
 }
 
-/** Adds the registry and the step to the message of a failure, so a failed run says which server failed. */
+/** Adds the registry and the step to the message of a failure, so the error of a failed run names the server. */
 async function naming<T>(registry: BenchRegistry, action: string, promise: Promise<T>): Promise<T> {
   try {
     return await promise;

@@ -61,16 +61,16 @@ describe('chart access by role', () => {
     assert.equal((await get('/chartrepo/team/charts/seed-1.0.0.tgz', auth.guest)).status, 200);
     assert.equal((await get('/api/chartrepo/team/charts/seed/1.0.0', auth.guest)).status, 200);
 
-    const refused = await upload('team', buildChart('guest', '1.0.0'), auth.guest);
-    assert.equal(refused.status, 403);
-    assert.match(((await refused.json()) as { error: string }).error, /may not upload/);
+    const rejected = await upload('team', buildChart('guest', '1.0.0'), auth.guest);
+    assert.equal(rejected.status, 403);
+    assert.match(((await rejected.json()) as { error: string }).error, /may not upload/);
   });
 
   test('developer uploads but cannot delete', async () => {
     assert.equal((await upload('team', buildChart('dev', '1.0.0'), auth.developer)).status, 201);
-    const refused = await remove('team', 'dev', '1.0.0', auth.developer);
-    assert.equal(refused.status, 403);
-    assert.match(((await refused.json()) as { error: string }).error, /may not delete/);
+    const rejected = await remove('team', 'dev', '1.0.0', auth.developer);
+    assert.equal(rejected.status, 403);
+    assert.match(((await rejected.json()) as { error: string }).error, /may not delete/);
     assert.equal((await get('/api/chartrepo/team/charts/dev/1.0.0', auth.developer)).status, 200);
   });
 

@@ -286,7 +286,7 @@ describe('chart repository', () => {
     assert.ok(Object.keys(admin.entries).some((key) => key.startsWith('team/')));
   });
 
-  test('upload to missing project is refused', async () => {
+  test('upload to missing project is rejected', async () => {
     const response = await upload('nowhere', buildChart('lost', '1.0.0'));
     assert.equal(response.status, 404);
     assert.deepEqual(await response.json(), { error: 'project "nowhere" not found' });
@@ -302,18 +302,18 @@ describe('chart repository', () => {
   });
 });
 
-/** Reads one file from a gzip tar, or returns '' for a missing optional one; enough for the fixtures' YAML files. */
-function gunzipTarFile(archive: Buffer, wanted: string, optional = false): string {
+/** Reads one file from a gzip tar, or returns '' for a missing optional one. The parser covers only what the fixtures' YAML files need. */
+function gunzipTarFile(archive: Buffer, fileName: string, optional = false): string {
   const tar = gunzipSync(archive);
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const name = tar.subarray(offset, offset + 100).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(tar.subarray(offset + 124, offset + 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
     if (name === '') break;
-    if (name === wanted) return tar.subarray(offset + 512, offset + 512 + size).toString('utf8');
+    if (name === fileName) return tar.subarray(offset + 512, offset + 512 + size).toString('utf8');
     offset += 512 + Math.ceil(size / 512) * 512;
   }
   if (optional) return '';
-  throw new Error(`${wanted} not found`);
+  throw new Error(`${fileName} not found`);
 }
 
 /** YAML numbers inside Chart.yaml lists become strings in the index, as Helm's decoder does. */

@@ -547,7 +547,8 @@ describe('docker token service', () => {
       for (const path of paths) {
         for (const method of ['GET', 'HEAD']) {
           const response = await request({ method, path, headers: { authorization: outsider(), accept: 'application/vnd.oci.image.manifest.v1+json' } });
-          assert.ok(response.status >= 400 && response.status < 500, `${method} ${path} returned ${response.status}`);
+          assert.ok(response.status >= 400, `${method} ${path} returned ${response.status}`);
+          assert.ok(response.status < 500, `${method} ${path} returned ${response.status}`);
           // Error bodies may echo the requested digest, but never a manifest or an image config.
           assert.equal(response.body.includes('schemaVersion'), false, `${method} ${path} sent a manifest`);
           assert.equal(response.body.includes('rootfs'), false, `${method} ${path} sent an image config`);
@@ -572,7 +573,8 @@ describe('docker token service', () => {
           ...write,
           headers: { authorization: outsider(), 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
         });
-        assert.ok(response.status >= 400 && response.status < 500, `${write.method} ${write.path} returned ${response.status}`);
+        assert.ok(response.status >= 400, `${write.method} ${write.path} returned ${response.status}`);
+        assert.ok(response.status < 500, `${write.method} ${write.path} returned ${response.status}`);
       }
 
       const tags = await request({ path: '/v2/vault/app/tags/list', headers: { authorization: wharf.adminAuth } });
@@ -633,7 +635,8 @@ describe('docker token service', () => {
       const locked = await signIn('target', PASSWORD, '127.0.1.200');
       assert.equal(locked.status, 429, 'the right password must not open a locked account');
       const retryAfter = Number(locked.headers['retry-after']);
-      assert.ok(Number.isInteger(retryAfter) && retryAfter > 0, `Retry-After ${locked.headers['retry-after']}`);
+      assert.ok(Number.isInteger(retryAfter), `Retry-After ${locked.headers['retry-after']} is not an integer`);
+      assert.ok(retryAfter > 0, `Retry-After ${locked.headers['retry-after']} is not positive`);
 
       const registry = await request({ path: '/v2/', headers: { authorization: basicAuth('target', PASSWORD) }, localAddress: '127.0.1.201' });
       assert.equal(registry.status, 429);
@@ -719,8 +722,8 @@ describe('docker token service', () => {
       for (const [key, row] of Object.entries(rows)) await prisma.loginThrottle.create({ data: { key, failures: 3, ...row } });
 
       assert.ok((await wharf.services.loginThrottle.prune()) >= 2);
-      const left = await prisma.loginThrottle.findMany({ where: { key: { startsWith: 'prune:' } }, orderBy: { key: 'asc' } });
-      assert.deepEqual(left.map((row) => row.key), ['prune:counting', 'prune:locked']);
+      const remaining = await prisma.loginThrottle.findMany({ where: { key: { startsWith: 'prune:' } }, orderBy: { key: 'asc' } });
+      assert.deepEqual(remaining.map((row) => row.key), ['prune:counting', 'prune:locked']);
     });
 
     test('success resets the user count', async () => {
@@ -751,6 +754,7 @@ describe('docker token service', () => {
       assert.equal(events[0]!.outcome, 'failure');
       assert.equal(JSON.stringify(events[0]!.detail ?? {}).includes('not-the-password'), false, 'the audit event holds the password');
     });
+
     test('locked attempts are aggregated', async () => {
       await wharf.services.users.create({ username: 'locked-out', password: PASSWORD });
       for (let attempt = 1; attempt <= USER_FAILURE_LIMIT; attempt++) {
@@ -758,13 +762,13 @@ describe('docker token service', () => {
         assert.equal(failed.status, 401, `attempt ${attempt}`);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
-        const refused = await request({ path: tokenPath([]), headers: { authorization: basicAuth('locked-out', PASSWORD) }, localAddress: '127.0.9.100' });
-        assert.equal(refused.status, 429);
+        const rejected = await request({ path: tokenPath([]), headers: { authorization: basicAuth('locked-out', PASSWORD) }, localAddress: '127.0.9.100' });
+        assert.equal(rejected.status, 429);
       }
 
       await wharf.services.audit.flush();
       const events = (await wharf.services.audit.list({ limit: 100 })).filter((event) => event.clientIp === '127.0.9.100');
-      assert.equal(events.length, 1, 'one aggregated row for the refused attempts');
+      assert.equal(events.length, 1, 'one aggregated row for the rejected attempts');
       assert.equal(events[0]!.count, 3);
       assert.equal(events[0]!.actor, 'locked-out');
       assert.equal(events[0]!.action, 'login');

@@ -142,7 +142,8 @@ describe('hostile layers', () => {
       assert.ok('inventory' in result, String((result as { error?: unknown }).error));
       assert.deepEqual(result.inventory.packages.map((item) => item.name), ['zlib1g']);
     } else {
-      assert.ok('error' in result && result.error instanceof InvalidLayerError);
+      assert.ok('error' in result, 'expected an error result');
+      assert.ok(result.error instanceof InvalidLayerError, String(result.error));
       assert.match(result.error.message, /zstd-compressed, which needs Node\.js 22\.15 or later/);
     }
   });

@@ -290,10 +290,10 @@ describe('Go binaries', () => {
 });
 
 /**
- * Writes a minimal little-endian ELF64 file: one PT_LOAD segment at offset 4096
- * holding a `.go.buildinfo` blob in the Go 1.18+ layout (32-byte header with the
- * inline-strings flag, then the uvarint-prefixed version and module text framed by
- * 16-byte sentinels), followed by padding so the file is larger than one chunk.
+ * Writes a minimal little-endian ELF64 file with one PT_LOAD segment at offset 4096.
+ * The segment contains a `.go.buildinfo` blob in the Go 1.18+ layout: a 32-byte
+ * header with the inline-strings flag, then the uvarint-prefixed version and module
+ * text framed by 16-byte sentinels. Padding follows so the file is larger than one chunk.
  */
 function buildElfWithBuildInfo(goVersion: string, moduleLines: string[], options = { writable: true }): Buffer {
   const segmentOffset = 4096;

@@ -176,8 +176,8 @@ describe('storage quotas', () => {
     const limitOf = async (project: string) => (await wharf.services.quota.usage(project)).limit;
     const tenMiB = 10 * 1024 * 1024;
     try {
-      const set = await runCommand(['quota', 'default', '10MiB'], wharf.services);
-      assert.equal(set.exitCode, 0, set.output);
+      const setDefault = await runCommand(['quota', 'default', '10MiB'], wharf.services);
+      assert.equal(setDefault.exitCode, 0, setDefault.output);
       assert.equal(await wharf.services.quota.defaultLimit(), tenMiB);
 
       const created = await runCommand(['project', 'create', 'fromcli'], wharf.services);
@@ -194,9 +194,9 @@ describe('storage quotas', () => {
       assert.equal(await limitOf('library'), -1, 'a new default changed an existing project');
 
       const location = await client.startUpload('fromcli/app');
-      const big = randomBytes(tenMiB + 1);
-      location.searchParams.set('digest', sha256(big));
-      const denied = await client.request('PUT', location, { body: big, headers: { 'content-type': 'application/octet-stream' } });
+      const oversized = randomBytes(tenMiB + 1);
+      location.searchParams.set('digest', sha256(oversized));
+      const denied = await client.request('PUT', location, { body: oversized, headers: { 'content-type': 'application/octet-stream' } });
       const [error] = await expectError(denied, 403, 'DENIED');
       assert.match(error!.message, /limit 10\.0 MiB/);
     } finally {

@@ -7,7 +7,7 @@ import { type StorageDriver, StorageNotFoundError } from '../../api/storage/driv
 /** A driver under test and how to dispose of whatever backs it. */
 export interface DriverFixture {
   driver: StorageDriver;
-  /** Files or objects the backing store holds outside the driver's view, if it can tell; for the leak check. */
+  /** Files or objects left in the backing store outside the driver's view, for the leak check. Omitted when the store cannot list them. */
   leftovers?: () => Promise<string[]>;
   close(): Promise<void>;
 }
@@ -33,8 +33,8 @@ function sourceOf(bytes: Buffer): Readable {
 
 /**
  * Runs the storage driver contract against one driver. Every test writes under
- * its own prefix and deletes what it wrote; after each test and at the end the
- * store must be empty, so a driver that leaks objects fails.
+ * its own prefix and deletes what it wrote. The store must be empty after each
+ * test and at the end, so a driver that leaks objects fails.
  */
 export function runDriverSuite(name: string, open: () => Promise<DriverFixture>): void {
   describe(`storage driver ${name}`, () => {

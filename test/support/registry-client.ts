@@ -184,7 +184,8 @@ export async function expectError(response: Response, status: number, code: stri
 
   const body = JSON.parse(text) as { errors?: unknown };
   assert.deepEqual(Object.keys(body), ['errors'], `error body has other fields: ${text}`);
-  assert.ok(Array.isArray(body.errors) && body.errors.length > 0, `error body has no errors: ${text}`);
+  assert.ok(Array.isArray(body.errors), `error body has no errors array: ${text}`);
+  assert.ok(body.errors.length > 0, `error body has no errors: ${text}`);
   for (const entry of body.errors as Record<string, unknown>[]) {
     assert.match(String(entry.code), /^[A-Z_]+$/);
     assert.equal(typeof entry.message, 'string');
