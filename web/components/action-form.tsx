@@ -6,7 +6,7 @@ import { FormResult } from './form-result';
 
 type FormAction = (previous: ActionResult | undefined, form: FormData) => Promise<ActionResult>;
 
-/** A form whose server action reports its outcome beside the fields. */
+/** Renders a form whose server action reports its outcome beside the fields. */
 export function ActionForm(props: { action: FormAction; children: ReactNode; className?: string; label?: string }) {
   const [result, formAction] = useActionState(props.action, undefined);
   return (

@@ -2,7 +2,7 @@
 
 import { useId, useState } from 'react';
 
-/** A read-only value, such as a pull command or a secret, with a button that copies it. */
+/** Renders a read-only value, such as a pull command or a secret, with a button that copies it. */
 export function CopyField(props: { label: string; value: string; hideLabel?: boolean }) {
   const id = useId();
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 
 /**
- * A search form that filters one list by text through the `q` query parameter.
+ * Renders a search form that filters one list by text through the `q` query parameter.
  * It is a plain GET form, so it works with the keyboard and without scripts.
  */
 export function FilterForm(props: { action: string; label: string; placeholder: string; value?: string }) {

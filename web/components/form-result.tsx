@@ -1,6 +1,6 @@
 import type { ActionResult } from '@/lib/action-result';
 
-/** The outcome of a form's action: an error in words, or a confirmation. */
+/** Renders the outcome of a form's action: a readable error or a confirmation. */
 export function FormResult(props: { result: ActionResult | undefined }) {
   const result = props.result;
   if (!result) return null;

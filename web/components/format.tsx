@@ -4,7 +4,7 @@ const dateTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/** A point in time, shown in UTC so that server and browser render the same text. */
+/** Renders a timestamp in UTC so that server and browser produce the same text. */
 export function Time(props: { value: string | null | undefined; empty?: string }) {
   if (!props.value) return <span className="muted">{props.empty ?? '—'}</span>;
   const date = new Date(props.value);
@@ -26,7 +26,7 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
 }
 
-/** The short form of a digest that people compare by eye: algorithm and 12 hex digits. */
+/** Shortens a digest to its algorithm and first 12 hex digits, the form people compare by eye. */
 export function shortDigest(digest: string): string {
   const [algorithm, hex] = digest.split(':');
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;

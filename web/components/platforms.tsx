@@ -4,7 +4,7 @@ export function formatPlatform(platform: Platform): string {
   return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/') || 'unknown';
 }
 
-/** The platforms of an image index, or a dash for a single-platform artifact. */
+/** Lists the platforms of an image index, or shows a dash for a single-platform artifact. */
 export function Platforms(props: { platforms: Platform[] }) {
   if (props.platforms.length === 0) return <span className="muted">—</span>;
   return <span>{props.platforms.map(formatPlatform).join(', ')}</span>;

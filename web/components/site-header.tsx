@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { Viewer } from '@/lib/session';
 import { SignOutButton } from './sign-out-button';
 
-/** The bar at the top of every page: name, navigation, search and the account. */
+/** Renders the bar at the top of every page with the name, navigation, search and account. */
 export function SiteHeader(props: { viewer: Viewer | undefined }) {
   const { viewer } = props;
   return (

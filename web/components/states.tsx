@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { ReadableError } from '@/lib/errors';
 
-/** Shown where a list has no entries: says why, and what the reader can do about it. */
+/** Renders the state of a list with no entries, with the reason and what the reader can do about it. */
 export function EmptyState(props: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="state" role="status">

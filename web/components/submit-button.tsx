@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
 
-/** A form's submit button that is disabled while the form's action runs. */
+/** Renders a form's submit button, disabled while the form's action runs. */
 export function SubmitButton(props: {
   children: ReactNode;
   pendingLabel?: string;

@@ -10,7 +10,7 @@ export interface Tab {
   exact?: boolean;
 }
 
-/** A row of links between the sections of one object, with the current one marked. */
+/** Renders a row of links between the sections of one object, with the current one marked. */
 export function Tabs(props: { label: string; tabs: Tab[] }) {
   const pathname = usePathname();
   return (

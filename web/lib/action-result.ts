@@ -1,7 +1,7 @@
 import { unstable_rethrow } from 'next/navigation';
 import { ApiError, describeError, type ReadableError } from './errors';
 
-/** What a server action returns to its form: success with an optional message, or an error in words. */
+/** Result of a server action for its form: success with an optional message, or a readable error. */
 export type ActionResult = { ok: true; message?: string } | { ok: false; error: ReadableError };
 
 /** Runs a server action's work and turns API errors into an ActionResult for the form. */

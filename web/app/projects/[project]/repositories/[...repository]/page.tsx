@@ -24,7 +24,7 @@ export async function generateMetadata(props: { params: Params }): Promise<Metad
   return { title: `${project}/${repository.join('/')}` };
 }
 
-/** The command that pulls a tag: helm for a chart, podman for everything else. */
+/** Builds the command that pulls a tag: helm for a chart, podman for everything else. */
 function pullCommand(host: string, repository: string, kind: ArtifactKind, tag: string): string {
   if (kind === 'CHART') return `helm pull oci://${host}/${repository} --version ${tag}`;
   return `podman pull ${host}/${repository}:${tag}`;
