@@ -135,6 +135,16 @@ export class BlobService {
     return link !== null;
   }
 
+  /** Returns the sizes of the blobs among `digests` that are readable in the repository, by digest, in one query. */
+  async readableSizes(repositoryId: number, digests: string[]): Promise<Map<string, bigint>> {
+    if (digests.length === 0) return new Map();
+    const links = await this.prisma.repositoryBlob.findMany({
+      where: { repositoryId, digest: { in: digests } },
+      select: { digest: true, blob: { select: { size: true } } },
+    });
+    return new Map(links.map((link) => [link.digest, link.blob.size]));
+  }
+
   /** Which of `digests` are readable in the repository. */
   async filterReadable(repositoryId: number, digests: string[]): Promise<Set<string>> {
     if (digests.length === 0) return new Set();

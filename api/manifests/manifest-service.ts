@@ -208,7 +208,7 @@ export class ManifestService {
       ? manifest.children
       : [manifest.config!, ...manifest.children].filter((layer) => !isNonDistributable(layer.mediaType));
     const wanted = [...new Set(descriptors.map((descriptor) => descriptor.digest))];
-    const sizes = isIndexType(manifest.mediaType) ? await this.#manifestSizes(repositoryId, wanted) : await this.#blobSizes(repositoryId, wanted);
+    const sizes = isIndexType(manifest.mediaType) ? await this.#manifestSizes(repositoryId, wanted) : await this.blobs.readableSizes(repositoryId, wanted);
 
     const missing = wanted.filter((digest) => !sizes.has(digest));
     if (missing.length > 0) {
@@ -231,13 +231,6 @@ export class ManifestService {
   async #manifestSizes(repositoryId: number, digests: string[]): Promise<Map<string, bigint>> {
     const found = await this.prisma.artifact.findMany({ where: { repositoryId, digest: { in: digests } }, select: { digest: true, size: true } });
     return new Map(found.map((artifact) => [artifact.digest, artifact.size]));
-  }
-
-  /** Sizes of the blobs readable in the repository, by digest. */
-  async #blobSizes(repositoryId: number, digests: string[]): Promise<Map<string, bigint>> {
-    const readable = await this.blobs.filterReadable(repositoryId, digests);
-    const found = await this.prisma.blob.findMany({ where: { digest: { in: [...readable] } }, select: { digest: true, size: true } });
-    return new Map(found.map((blob) => [blob.digest, blob.size]));
   }
 
   async #storeArtifact(repository: RepositoryRef, digest: string, bytes: Buffer, manifest: ParsedManifest): Promise<number> {
