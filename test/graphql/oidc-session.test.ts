@@ -86,7 +86,7 @@ describe('GraphQL openOidcSession', () => {
     assert.equal(me.errors, undefined);
     assert.deepEqual(me.data?.me, { username: 'dana', email: 'dana@example.com', isAdmin: false });
 
-    // The created user has a password nobody knows: no guess signs in.
+    // The created user gets a random password that is never shown, so no guess signs in.
     assert.equal(await wharf.services.users.authenticate('dana', 'dana'), undefined);
     const logins = await wharf.services.db.prisma.auditEvent.findMany({ where: { actor: 'dana', action: { in: ['login', 'user.create'] } } });
     assert.deepEqual(logins.map((event) => `${event.action}:${event.outcome}`).sort(), ['login:success', 'user.create:success']);
