@@ -1,33 +1,25 @@
-import { ApolloServer } from '@apollo/server';
-import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Services } from '../app/services.ts';
-import { createContext, type GraphqlContext } from './context.ts';
-import { createErrorFormatter } from './errors.ts';
-import { costLimitPlugin, depthLimitRule } from './limits.ts';
-import { registryTokenGuardPlugin } from './registry-token-guard.ts';
-import { buildGraphqlSchema } from './schema.ts';
+import type { ApolloEndpoint } from './apollo-handler.ts';
 
 /**
- * Mounts the GraphQL API at /graphql (GET and POST). Error details and stack
- * traces reach clients only with NODE_ENV=development; introspection stays on
- * because tools and the portal generate their types from it.
+ * Mounts the GraphQL API at /graphql (GET and POST). Apollo, type-graphql and
+ * the schema load on the first GraphQL request: a registry that only serves
+ * images never pays their 30 MiB or so of memory.
  */
 export async function registerGraphql(app: FastifyInstance, services: Services): Promise<void> {
-  const development = process.env.NODE_ENV === 'development';
-  const schema = await buildGraphqlSchema();
-  const apollo = new ApolloServer<GraphqlContext>({
-    schema,
-    introspection: true,
-    includeStacktraceInErrorResponses: development,
-    formatError: createErrorFormatter(services.logger, development),
-    validationRules: [depthLimitRule()],
-    plugins: [costLimitPlugin(schema), registryTokenGuardPlugin()],
-  });
-  await apollo.start();
+  let endpoint: Promise<ApolloEndpoint> | undefined;
+  const start = () => {
+    endpoint ??= import('./apollo-handler.ts').then(({ startApolloEndpoint }) => startApolloEndpoint(services));
+    // A failed start is retried by the next request instead of failing every later one.
+    endpoint.catch(() => (endpoint = undefined));
+    return endpoint;
+  };
+
   // Fastify drains connections itself when Wharf stops, so Apollo gets no drain plugin.
   app.addHook('onClose', async () => {
-    await apollo.stop();
+    const started = await endpoint?.catch(() => undefined);
+    await started?.stop();
   });
 
   // Bodies Fastify cannot parse (invalid JSON, over the size limit) never reach
@@ -40,6 +32,9 @@ export async function registerGraphql(app: FastifyInstance, services: Services):
     return reply.code(status).type('application/json').send({ errors: [{ message, extensions: { code } }] });
   });
 
-  const handler = fastifyApolloHandler(apollo, { context: async (request) => createContext(services, request) });
-  app.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/graphql', handler });
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    handler: async (request, reply) => (await start()).handler(request, reply),
+  });
 }
