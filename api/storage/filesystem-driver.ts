@@ -5,6 +5,14 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ByteRange, type StorageDriver, StorageNotFoundError } from './driver.ts';
 
+/**
+ * Bytes per read when streaming a file. Each read is a round trip to the
+ * thread pool, and Node's default of 64 KiB made downloads CPU-bound: serving
+ * 512 MiB (eight 64 MiB downloads, four at a time) took 0.46 s of CPU at 64 KiB
+ * and 0.33 s at 256 KiB. Fifty parallel downloads hold about 25 MiB in these buffers.
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
@@ -38,7 +46,7 @@ export class FilesystemDriver implements StorageDriver {
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const file = this.#path(key);
-    const stream = createReadStream(file, range ? { start: range.start, end: range.end } : {});
+    const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, end: range.end } : {}) });
     // Wait for the open so a missing file rejects here, not later as a stream error.
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
