@@ -31,8 +31,8 @@ export async function startApolloEndpoint(services: Services): Promise<ApolloEnd
     plugins: [costLimitPlugin(schema), registryTokenGuardPlugin()],
   });
   await apollo.start();
-  // The integration types its handler for its own route generics and `this`; it uses
-  // neither, so the route in plugin.ts calls it as a plain function.
+  // The integration types its handler for its own route generics and `this`. It
+  // uses neither, so the route in plugin.ts calls it as a plain function.
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => createContext(services, request),
   }) as unknown as ApolloEndpoint['handler'];
