@@ -1,4 +1,4 @@
-import type { Prisma } from '../db/client.ts';
+import type { Prisma, SqlQuery } from '../db/client.ts';
 import type { Caller, RobotGrant, RobotIdentity } from './caller.ts';
 import {
   type Permission,
@@ -56,7 +56,10 @@ export function grantedPermissions(caller: Caller, project: { id: number; public
  * Every transport (registry, chart repository, GraphQL) calls this class.
  */
 export class AccessPolicy {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly query: SqlQuery,
+  ) {}
 
   isSystemAdmin(caller: Caller): boolean {
     return caller.kind === 'user' && caller.user.isAdmin;
@@ -66,18 +69,17 @@ export class AccessPolicy {
   async permissions(caller: Caller, projectName: string): Promise<ReadonlySet<Permission>> {
     // Administrators get everything even for a missing project, so a push there reports NAME_UNKNOWN.
     if (this.isSystemAdmin(caller)) return ALL;
-    const project = await this.prisma.project.findUnique({ where: { name: projectName }, select: { id: true, public: true } });
+    // One statement reads the project and the user's role in it (NULL for robots and anonymous callers).
+    const userId = caller.kind === 'user' ? caller.user.id : null;
+    const rows = await this.query<{ id: number; public: boolean; role: string | null }>(
+      `SELECT p.id, p.public, m.role
+       FROM projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2::int
+       WHERE p.name = $1`,
+      [projectName, userId],
+    );
+    const project = rows[0];
     if (!project) return NONE;
-
-    let role: string | undefined;
-    if (caller.kind === 'user') {
-      const member = await this.prisma.projectMember.findUnique({
-        where: { projectId_userId: { projectId: project.id, userId: caller.user.id } },
-        select: { role: true },
-      });
-      role = member?.role;
-    }
-    return grantedPermissions(caller, project, role);
+    return grantedPermissions(caller, project, project.role ?? undefined);
   }
 
   async can(caller: Caller, projectName: string, permission: Permission): Promise<boolean> {

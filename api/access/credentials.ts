@@ -3,7 +3,7 @@ import type { AccessTokenService } from '../access-tokens/access-token-service.t
 import { ROBOT_PREFIX, type RobotService } from '../robots/robot-service.ts';
 import type { TokenService } from '../token/token-service.ts';
 import { hashPassword, verifyPassword } from '../users/passwords.ts';
-import type { UserService } from '../users/user-service.ts';
+import type { StoredCredentials, UserService } from '../users/user-service.ts';
 import { ANONYMOUS, type Caller, InvalidCredentialsError, TooManyAttemptsError, type UserIdentity } from './caller.ts';
 import type { LoginThrottle, ThrottleState } from './login-throttle.ts';
 import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
@@ -11,8 +11,6 @@ import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
 /** How long a verified password is trusted without hashing it again, in milliseconds. */
 const VERIFIED_TTL_MS = 30_000;
 
-/** A user's sign-in data as `UserService.findCredentials` returns it. */
-type StoredCredentials = Awaited<ReturnType<UserService['findCredentials']>>;
 
 /**
  * Listener called after a failed sign-in, for the audit log. `kind` separates

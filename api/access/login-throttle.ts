@@ -1,4 +1,4 @@
-import type { Prisma } from '../db/client.ts';
+import type { Prisma, SqlQuery } from '../db/client.ts';
 import { TooManyAttemptsError } from './caller.ts';
 
 /** Failed sign-ins allowed per window before the key is locked. */
@@ -19,7 +19,10 @@ export interface ThrottleState {
  * a lock per robot name would let anyone stop a robot by failing in its name.
  */
 export class LoginThrottle {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly query: SqlQuery,
+  ) {}
 
   /**
    * Raises TooManyAttemptsError while the user (when given) or the address is
@@ -29,9 +32,14 @@ export class LoginThrottle {
   async check(username: string | undefined, ip: string | undefined): Promise<ThrottleState> {
     const keys = this.#keys(username, ip).map((entry) => entry.key);
     if (keys.length === 0) return { userCounted: false };
-    const rows = await this.prisma.loginThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, lockedUntil: true } });
-    const lockedUntil = Math.max(0, ...rows.map((row) => row.lockedUntil?.getTime() ?? 0));
-    if (lockedUntil > Date.now()) throw new TooManyAttemptsError(Math.ceil((lockedUntil - Date.now()) / 1000));
+    // The remaining lock is computed with the database clock, as recordFailure sets it.
+    const rows = await this.query<{ key: string; lockedSeconds: number | null }>(
+      `SELECT key, EXTRACT(EPOCH FROM locked_until - LOCALTIMESTAMP)::float8 AS "lockedSeconds"
+       FROM login_throttles WHERE key = ANY($1::text[])`,
+      [keys],
+    );
+    const lockedSeconds = Math.max(0, ...rows.map((row) => row.lockedSeconds ?? 0));
+    if (lockedSeconds > 0) throw new TooManyAttemptsError(Math.ceil(lockedSeconds));
     return { userCounted: rows.some((row) => row.key === `user:${username}`) };
   }
 

@@ -67,18 +67,18 @@ export interface Services {
 
 export function createServices(config: Config, db: Database, storage: StorageDriver, logger: Logger): Services {
   const { prisma } = db;
-  const users = new UserService(prisma);
+  const users = new UserService(prisma, db.query);
   const quota = new QuotaService(prisma);
   const immutability = new ImmutabilityService(prisma);
-  const blobs = new BlobService(prisma, storage, quota);
+  const blobs = new BlobService(prisma, storage, quota, db.query);
   const manifests = new ManifestService(prisma, blobs, logger, config.maxManifestBytes, quota, immutability);
-  const access = new AccessPolicy(prisma);
+  const access = new AccessPolicy(prisma, db.query);
   const accessTokens = new AccessTokenService(prisma);
   const robots = new RobotService(prisma);
   const signingKeys = new SigningKeys(prisma);
   const tokens = new TokenService(signingKeys, access, config.tokenTtlSeconds);
   const audit = new AuditService(prisma, logger);
-  const loginThrottle = new LoginThrottle(prisma);
+  const loginThrottle = new LoginThrottle(prisma, db.query);
   const callers = new CallerResolver(users, accessTokens, robots, loginThrottle, tokens);
   callers.onLoginFailure = ({ username, kind, ip, reason, locked }) => {
     const entry = { actor: username, actorKind: kind, clientIp: ip, action: 'login', resource: `${kind}:${username}`, outcome: 'failure' as const, detail: { reason } };
@@ -103,7 +103,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     signingKeys,
     tokens,
     projects: new ProjectService(prisma, quota),
-    repositories: new RepositoryService(prisma),
+    repositories: new RepositoryService(prisma, db.query),
     blobs,
     uploads: new UploadService(prisma, storage, blobs, logger),
     manifests,
@@ -112,8 +112,8 @@ export function createServices(config: Config, db: Database, storage: StorageDri
     gc: new GcService(prisma, storage, manifests, logger),
     retention: new RetentionService(prisma, manifests, immutability, logger),
     referrers: new ReferrersService(prisma),
-    tags: new TagService(prisma),
-    catalog: new CatalogService(prisma),
+    tags: new TagService(db.query),
+    catalog: new CatalogService(db.query),
     scan: new ScanServices({ prisma, storage, blobs, manifests, logger, robots, tokens, config }),
     oidc: config.oidc ? new OidcSignIn(config.oidc, users, accessTokens, audit, logger) : undefined,
   };

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Prisma } from '../db/client.ts';
+import type { Prisma, SqlQuery } from '../db/client.ts';
 import { lockDigest } from '../db/transactions.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { QuotaService } from '../quota/quota-service.ts';
@@ -27,15 +27,18 @@ export class BlobService {
     private readonly prisma: Prisma,
     private readonly storage: StorageDriver,
     private readonly quota: QuotaService,
+    private readonly query: SqlQuery,
   ) {}
 
   /** Returns the blob when it is readable in the repository, else undefined. */
   async findInRepository(repositoryId: number, digest: string): Promise<BlobInfo | undefined> {
-    const link = await this.prisma.repositoryBlob.findUnique({
-      where: { repositoryId_digest: { repositoryId, digest } },
-      select: { blob: { select: { size: true } } },
-    });
-    return link ? { digest, size: Number(link.blob.size) } : undefined;
+    const rows = await this.query<{ size: string | number }>(
+      `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+       WHERE rb.repository_id = $1 AND rb.digest = $2`,
+      [repositoryId, digest],
+    );
+    const row = rows[0];
+    return row ? { digest, size: Number(row.size) } : undefined;
   }
 
   /** Like `findInRepository`, but raises BLOB_UNKNOWN. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -12,10 +13,23 @@ export interface SqlSession {
   release(): Promise<void>;
 }
 
+/**
+ * Runs one SQL statement outside Prisma and returns its rows. BIGINT values are
+ * strings from node-postgres and numbers from PGlite, so callers convert them.
+ * Pass constant SQL text, because each distinct text becomes a prepared statement.
+ */
+export type SqlQuery = <Row>(sql: string, params: readonly unknown[]) => Promise<Row[]>;
+
 /** An open metadata database: Prisma for queries, plus raw sessions for migrations. */
 export interface Database {
   kind: 'postgres' | 'pglite';
   prisma: PrismaClient;
+  /**
+   * Statement runner for the reads every registry request makes (credentials,
+   * access, repository and blob lookups, tag lists). Prisma spent about 0.2 ms
+   * of CPU per query more than node-postgres alone (0.26 against 0.09 ms for SELECT 1).
+   */
+  query: SqlQuery;
   openSession(): Promise<SqlSession>;
   close(): Promise<void>;
 }
@@ -44,6 +58,21 @@ function trackConnections(pool: pg.Pool): () => Promise<void> {
   return () => (open.size === 0 ? Promise.resolve() : new Promise((resolve) => (allClosed = resolve)));
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * Returns a name for the statement, so each connection parses and plans it once
+ * and then only executes it (node-postgres prepares named statements per connection).
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `wharf_${createHash('sha256').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   // The pool drops an idle connection that fails (a server restart, an ended
@@ -56,6 +85,10 @@ function openPostgres(url: string): Database {
   return {
     kind: 'postgres',
     prisma,
+    query: async <Row>(sql: string, params: readonly unknown[]) => {
+      const result = await pool.query({ name: statementName(sql), text: sql, values: [...params] });
+      return result.rows as Row[];
+    },
     async openSession() {
       const client = await pool.connect();
       return {
@@ -82,6 +115,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     prisma,
+    query: async <Row>(sql: string, params: readonly unknown[]) => (await client.query<Row>(sql, [...params])).rows,
     async openSession() {
       return {
         query: async (sql, params) => {

@@ -16,7 +16,7 @@ export interface ApolloEndpoint {
 
 /**
  * Builds the schema and starts Apollo. Error details and stack traces reach
- * clients only with NODE_ENV=development; introspection stays on because tools
+ * clients only with NODE_ENV=development. Introspection stays on because tools
  * and the portal generate their types from it.
  */
 export async function startApolloEndpoint(services: Services): Promise<ApolloEndpoint> {

@@ -11,14 +11,13 @@ const DEFAULT_CATALOG_PAGE = 100;
 /** GET /v2/<name>/tags/list with `n` and `last`. */
 export async function listTags(context: RegistryContext): Promise<void> {
   const { services, reply, query } = context;
-  // No `n` means every tag. TagService asks for limit + 1 rows, and Prisma 7 returns no
-  // rows at all for a `take` above Number.MAX_SAFE_INTEGER, so stay one below it.
-  const page = readPageRequest(query, Number.MAX_SAFE_INTEGER - 1);
+  // No `n` means every tag.
+  const page = readPageRequest(query, Number.MAX_SAFE_INTEGER);
 
-  const result = await services.tags.list(context.name, page.limit, page.last);
+  const result = await services.tags.listJson(context.name, page.limit, page.last);
   if (!result) throw repositoryNotFound(context.name);
   if (result.next !== undefined) reply.header('link', nextPageLink(`/v2/${context.name}/tags/list`, page.limit, result.next));
-  await reply.type('application/json').send(JSON.stringify({ name: context.name, tags: result.items }));
+  await reply.type('application/json').send(`{"name":${JSON.stringify(context.name)},"tags":${result.json}}`);
 }
 
 /** GET /v2/_catalog with `n` and `last`, listing only what the caller may read. */
@@ -27,9 +26,9 @@ export async function listCatalog(context: RegistryContext): Promise<void> {
   const page = readPageRequest(query, DEFAULT_CATALOG_PAGE);
   const projects = await services.access.readableProjects(caller);
 
-  const result = await services.catalog.list(page.limit, page.last, projects);
+  const result = await services.catalog.listJson(page.limit, page.last, projects);
   if (result.next !== undefined) reply.header('link', nextPageLink('/v2/_catalog', page.limit, result.next));
-  await reply.type('application/json').send(JSON.stringify({ repositories: result.items }));
+  await reply.type('application/json').send(`{"repositories":${result.json}}`);
 }
 
 /** GET /v2/<name>/referrers/<digest>, optionally filtered by `artifactType`. */

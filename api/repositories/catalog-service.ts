@@ -1,36 +1,45 @@
-import type { Prisma } from '../db/client.ts';
-import { type Page, toPage } from '../tags/tag-service.ts';
+import type { SqlQuery } from '../db/client.ts';
+import type { JsonPage } from '../tags/tag-service.ts';
 
-/** The registry catalog: repositories holding at least one manifest, by name. */
+/**
+ * Repository names after $1 that hold an artifact, at most $2, limited to the
+ * projects in $3 unless $3 is NULL. The names come back as JSON text, and the
+ * sorted subquery feeds json_agg in order, as for tag lists. Names sort in byte
+ * order (COLLATE "C"), so max(name) is the page's last name.
+ */
+const CATALOG_PAGE_SQL = `
+  SELECT COALESCE(json_agg(shown.name), '[]')::text AS names, max(shown.name) AS "lastName",
+         EXISTS (
+           SELECT 1 FROM repositories r JOIN projects p ON p.id = r.project_id
+           WHERE r.name > max(shown.name) AND ($3::text[] IS NULL OR p.name = ANY($3::text[]))
+             AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
+         ) AS more
+  FROM (
+    SELECT r.name FROM repositories r JOIN projects p ON p.id = r.project_id
+    WHERE r.name > $1 AND ($3::text[] IS NULL OR p.name = ANY($3::text[]))
+      AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
+    ORDER BY r.name
+    LIMIT $2::bigint
+  ) AS shown`;
+
+/** Lists repository names for the registry catalog. */
 export class CatalogService {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(private readonly query: SqlQuery) {}
 
   /**
-   * Repository names after `last`, at most `limit`, restricted to `projects`
-   * unless it is 'all'. Keyset pagination on the unique name index, so a late
-   * page costs the same as the first.
+   * Returns repository names after `last`, at most `limit`, restricted to
+   * `projects` unless it is 'all'. Keyset pagination on the unique name index,
+   * so a late page costs the same as the first.
    */
-  async list(limit: number, last: string | undefined, projects: 'all' | string[]): Promise<Page<string>> {
-    if (limit === 0 || (projects !== 'all' && projects.length === 0)) return { items: [] };
+  async listJson(limit: number, last: string | undefined, projects: 'all' | string[]): Promise<JsonPage> {
+    if (limit === 0 || (projects !== 'all' && projects.length === 0)) return { json: '[]' };
 
-    const take = Math.min(limit, Number.MAX_SAFE_INTEGER - 1) + 1;
-    const rows =
-      projects === 'all'
-        ? await this.prisma.$queryRaw<{ names: string[] }[]>`
-            SELECT COALESCE(json_agg(name ORDER BY name), '[]'::json) AS names
-            FROM (
-              SELECT r.name FROM repositories r
-              WHERE r.name > ${last ?? ''} AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
-              ORDER BY r.name LIMIT ${take}
-            ) AS page`
-        : await this.prisma.$queryRaw<{ names: string[] }[]>`
-            SELECT COALESCE(json_agg(name ORDER BY name), '[]'::json) AS names
-            FROM (
-              SELECT r.name FROM repositories r JOIN projects p ON p.id = r.project_id
-              WHERE r.name > ${last ?? ''} AND p.name = ANY(${projects}::text[])
-                AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
-              ORDER BY r.name LIMIT ${take}
-            ) AS page`;
-    return toPage(rows[0]?.names ?? [], limit);
+    const rows = await this.query<{ names: string; lastName: string | null; more: boolean }>(CATALOG_PAGE_SQL, [
+      last ?? '',
+      limit,
+      projects === 'all' ? null : projects,
+    ]);
+    const row = rows[0]!;
+    return row.more && row.lastName !== null ? { json: row.names, next: row.lastName } : { json: row.names };
   }
 }

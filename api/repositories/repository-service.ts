@@ -1,4 +1,4 @@
-import type { Prisma } from '../db/client.ts';
+import type { Prisma, SqlQuery } from '../db/client.ts';
 import { WharfError } from '../errors/catalog.ts';
 import { isValidRepositoryName, projectOf } from '../registry/names.ts';
 
@@ -15,7 +15,10 @@ export function repositoryNotFound(name: string): WharfError {
 
 /** Finds repositories and creates them on first push. */
 export class RepositoryService {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly query: SqlQuery,
+  ) {}
 
   /** Raises NAME_INVALID unless `name` follows the grammar and has a project part. */
   validateName(name: string): void {
@@ -29,7 +32,8 @@ export class RepositoryService {
   }
 
   async find(name: string): Promise<RepositoryRef | null> {
-    return this.prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, projectId: true } });
+    const rows = await this.query<RepositoryRef>('SELECT id, name, project_id AS "projectId" FROM repositories WHERE name = $1', [name]);
+    return rows[0] ?? null;
   }
 
   /** Like `find`, but raises NAME_UNKNOWN when the repository does not exist. */

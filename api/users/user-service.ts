@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Prisma } from '../db/client.ts';
+import type { Prisma, SqlQuery } from '../db/client.ts';
 import { WharfError } from '../errors/catalog.ts';
 import type { UserIdentity } from '../access/caller.ts';
 import { ACCESS_TOKEN_PREFIX } from '../access/secrets.ts';
@@ -12,6 +12,12 @@ export interface UserRecord extends UserIdentity {
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A user's sign-in data, as `findCredentials` returns it. */
+export interface StoredCredentials extends UserIdentity {
+  disabled: boolean;
+  passwordHash: string;
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -38,7 +44,10 @@ function validatePassword(password: string): void {
 
 /** Users: create, update, disable, delete, change password, check a password. */
 export class UserService {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly query: SqlQuery,
+  ) {}
 
   /** Creates `username` unless it exists, and returns whether it was created. Used at first start. */
   async ensure(username: string, password: string, options: { isAdmin: boolean }): Promise<boolean> {
@@ -155,17 +164,17 @@ export class UserService {
   }
 
   /** Reads the fields a sign-in needs, including the password hash. Never return this to a client. */
-  async findCredentials(username: string) {
-    return this.prisma.user.findUnique({
-      where: { username },
-      select: { id: true, username: true, isAdmin: true, disabled: true, passwordHash: true },
-    });
+  async findCredentials(username: string): Promise<StoredCredentials | null> {
+    const rows = await this.query<StoredCredentials>(
+      'SELECT id, username, is_admin AS "isAdmin", disabled, password_hash AS "passwordHash" FROM users WHERE username = $1',
+      [username],
+    );
+    return rows[0] ?? null;
   }
 
-  /** The enabled user with this id, for callers identified by a token. */
+  /** Returns the enabled user with this id, for callers identified by a token. */
   async findActive(id: number): Promise<UserIdentity | undefined> {
-    const user = await this.prisma.user.findUnique({ where: { id }, select: { id: true, username: true, isAdmin: true, disabled: true } });
-    if (!user || user.disabled) return undefined;
-    return { id: user.id, username: user.username, isAdmin: user.isAdmin };
+    const rows = await this.query<UserIdentity>('SELECT id, username, is_admin AS "isAdmin" FROM users WHERE id = $1 AND NOT disabled', [id]);
+    return rows[0];
   }
 }
