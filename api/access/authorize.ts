@@ -100,19 +100,20 @@ export class AccessPolicy {
     if (this.isSystemAdmin(caller)) return 'all';
 
     const names = new Set<string>();
-    if (PUBLIC_PERMISSIONS.has(permission)) {
-      const publicProjects = await this.prisma.project.findMany({ where: { public: true }, select: { name: true } });
-      for (const project of publicProjects) names.add(project.name);
-    }
+    // One statement lists the public projects (when the permission is public) and the user's projects with a role that has it.
+    const includePublic = PUBLIC_PERMISSIONS.has(permission);
+    const userId = caller.kind === 'user' ? caller.user.id : null;
+    const roles = PROJECT_ROLES.filter((role) => ROLE_PERMISSIONS[role].has(permission));
+    const rows = await this.query<{ name: string }>(
+      `SELECT p.id, p.name FROM projects p WHERE $1::boolean AND p.public
+       UNION
+       SELECT p.id, p.name FROM projects p JOIN project_members m ON m.project_id = p.id
+       WHERE m.user_id = $2::int AND m.role = ANY($3::text[])
+       ORDER BY id`,
+      [includePublic, userId, roles],
+    );
+    for (const row of rows) names.add(row.name);
 
-    if (caller.kind === 'user') {
-      const roles = PROJECT_ROLES.filter((role) => ROLE_PERMISSIONS[role].has(permission));
-      const memberships = await this.prisma.projectMember.findMany({
-        where: { userId: caller.user.id, role: { in: roles } },
-        select: { project: { select: { name: true } } },
-      });
-      for (const membership of memberships) names.add(membership.project.name);
-    }
     if (caller.kind === 'robot') {
       for (const name of await this.#robotProjects(caller.robot, permission)) names.add(name);
     }

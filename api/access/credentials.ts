@@ -3,9 +3,11 @@ import type { AccessTokenService } from '../access-tokens/access-token-service.t
 import { ROBOT_PREFIX, type RobotService } from '../robots/robot-service.ts';
 import type { TokenService } from '../token/token-service.ts';
 import { hashPassword, verifyPassword } from '../users/passwords.ts';
+import type { SqlQuery } from '../db/client.ts';
 import type { StoredCredentials, UserService } from '../users/user-service.ts';
 import { ANONYMOUS, type Caller, InvalidCredentialsError, TooManyAttemptsError, type UserIdentity } from './caller.ts';
-import type { LoginThrottle, ThrottleState } from './login-throttle.ts';
+import type { LoginThrottle, ThrottleRow, ThrottleState } from './login-throttle.ts';
+import { readPasswordSignIn } from './sign-in-read.ts';
 import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
 
 /** How long a verified password is trusted without hashing it again, in milliseconds. */
@@ -37,6 +39,7 @@ export class CallerResolver {
     private readonly robots: RobotService,
     private readonly throttle: LoginThrottle,
     private readonly tokens: TokenService,
+    private readonly query: SqlQuery,
   ) {}
 
   async resolve(authorization: string | undefined, ip?: string): Promise<Caller> {
@@ -70,8 +73,9 @@ export class CallerResolver {
       return { kind: 'user', user, credential: 'access-token' };
     }
 
-    // Registry clients send Basic credentials on every request, so both reads run at once.
-    const [throttle, account] = await Promise.all([this.#checkThrottle(username, ip), this.users.findCredentials(username)]);
+    // Registry clients send Basic credentials on every request, so one statement reads the account and the throttle.
+    const { account, throttleRows } = await readPasswordSignIn(this.query, username, this.throttle.keys(username, ip));
+    const throttle = await this.#checkThrottle(username, ip, throttleRows);
     const user = await this.#verifyPassword(account, secret);
     if (!user) return this.#fail(username, ip, 'invalid username or password');
     // Also on a cached success: failures between two cached sign-ins must not add up to a lock.
@@ -133,11 +137,15 @@ export class CallerResolver {
     return identity;
   }
 
-  /** Checks the throttle (by address only for robots) and reports an attempt it rejects as a failed sign-in. */
-  async #checkThrottle(username: string, ip: string | undefined): Promise<ThrottleState> {
+  /**
+   * Checks the throttle (by address only for robots) and reports an attempt it
+   * rejects as a failed sign-in. `rows` are throttle rows the caller read already.
+   */
+  async #checkThrottle(username: string, ip: string | undefined, rows?: ThrottleRow[]): Promise<ThrottleState> {
     const kind = username.startsWith(ROBOT_PREFIX) ? 'robot' : 'user';
+    const counted = kind === 'robot' ? undefined : username;
     try {
-      return await this.throttle.check(kind === 'robot' ? undefined : username, ip);
+      return rows ? this.throttle.evaluate(counted, rows) : await this.throttle.check(counted, ip);
     } catch (error) {
       if (error instanceof TooManyAttemptsError) {
         this.onLoginFailure({ username, kind, ip, reason: 'locked after repeated failures', locked: true });

@@ -12,6 +12,18 @@ export interface ThrottleState {
   userCounted: boolean;
 }
 
+/** A throttle row as `evaluate` reads it: its key and the seconds its lock has left, if any. */
+export interface ThrottleRow {
+  key: string;
+  lockedSeconds: number | null;
+}
+
+/**
+ * Selects the rows for `evaluate` from login_throttles. The lock's remaining
+ * time is computed with the database clock, as recordFailure sets it.
+ */
+export const THROTTLE_ROWS_SQL = `SELECT key, EXTRACT(EPOCH FROM locked_until - LOCALTIMESTAMP)::float8 AS "lockedSeconds" FROM login_throttles`;
+
 /**
  * Counts failed sign-ins per user name and per client address in PostgreSQL, so
  * every instance sees the same counts, and locks a key that fails too often.
@@ -30,14 +42,19 @@ export class LoginThrottle {
    * sign-in should clear, so the common case (no failures) costs this one query.
    */
   async check(username: string | undefined, ip: string | undefined): Promise<ThrottleState> {
-    const keys = this.#keys(username, ip).map((entry) => entry.key);
+    const keys = this.keys(username, ip);
     if (keys.length === 0) return { userCounted: false };
-    // The remaining lock is computed with the database clock, as recordFailure sets it.
-    const rows = await this.query<{ key: string; lockedSeconds: number | null }>(
-      `SELECT key, EXTRACT(EPOCH FROM locked_until - LOCALTIMESTAMP)::float8 AS "lockedSeconds"
-       FROM login_throttles WHERE key = ANY($1::text[])`,
-      [keys],
-    );
+    const rows = await this.query<ThrottleRow>(`${THROTTLE_ROWS_SQL} WHERE key = ANY($1::text[])`, [keys]);
+    return this.evaluate(username, rows);
+  }
+
+  /** Returns the row keys that count failures of this user name (when given) and address. */
+  keys(username: string | undefined, ip: string | undefined): string[] {
+    return this.#keys(username, ip).map((entry) => entry.key);
+  }
+
+  /** Raises TooManyAttemptsError when one of the rows is locked, as `check` does with the rows it reads. */
+  evaluate(username: string | undefined, rows: readonly ThrottleRow[]): ThrottleState {
     const lockedSeconds = Math.max(0, ...rows.map((row) => row.lockedSeconds ?? 0));
     if (lockedSeconds > 0) throw new TooManyAttemptsError(Math.ceil(lockedSeconds));
     return { userCounted: rows.some((row) => row.key === `user:${username}`) };

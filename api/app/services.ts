@@ -79,7 +79,7 @@ export function createServices(config: Config, db: Database, storage: StorageDri
   const tokens = new TokenService(signingKeys, access, config.tokenTtlSeconds);
   const audit = new AuditService(prisma, logger);
   const loginThrottle = new LoginThrottle(prisma, db.query);
-  const callers = new CallerResolver(users, accessTokens, robots, loginThrottle, tokens);
+  const callers = new CallerResolver(users, accessTokens, robots, loginThrottle, tokens, db.query);
   callers.onLoginFailure = ({ username, kind, ip, reason, locked }) => {
     const entry = { actor: username, actorKind: kind, clientIp: ip, action: 'login', resource: `${kind}:${username}`, outcome: 'failure' as const, detail: { reason } };
     // Attempts against a lock can come by the thousand, so they are counted into aggregated rows.

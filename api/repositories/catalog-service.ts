@@ -3,24 +3,22 @@ import type { JsonPage } from '../tags/tag-service.ts';
 
 /**
  * Repository names after $1 that hold an artifact, at most $2, limited to the
- * projects in $3 unless $3 is NULL. The names come back as JSON text, and the
- * sorted subquery feeds json_agg in order, as for tag lists. Names sort in byte
- * order (COLLATE "C"), so max(name) is the page's last name.
+ * projects in $3 unless $3 is NULL. One row more than the page is fetched in
+ * index order, to learn whether another page follows, and left out of the JSON
+ * text that PostgreSQL builds. Names sort in byte order (COLLATE "C").
  */
 const CATALOG_PAGE_SQL = `
-  SELECT COALESCE(json_agg(shown.name), '[]')::text AS names, max(shown.name) AS "lastName",
-         EXISTS (
-           SELECT 1 FROM repositories r JOIN projects p ON p.id = r.project_id
-           WHERE r.name > max(shown.name) AND ($3::text[] IS NULL OR p.name = ANY($3::text[]))
-             AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
-         ) AS more
+  SELECT COALESCE(json_agg(fetched.name) FILTER (WHERE fetched.position <= $2::bigint), '[]')::text AS names,
+         max(fetched.name) FILTER (WHERE fetched.position <= $2::bigint) AS "lastName",
+         count(*) > $2::bigint AS more
   FROM (
-    SELECT r.name FROM repositories r JOIN projects p ON p.id = r.project_id
+    SELECT r.name, row_number() OVER (ORDER BY r.name) AS position
+    FROM repositories r JOIN projects p ON p.id = r.project_id
     WHERE r.name > $1 AND ($3::text[] IS NULL OR p.name = ANY($3::text[]))
       AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
     ORDER BY r.name
-    LIMIT $2::bigint
-  ) AS shown`;
+    LIMIT $2::bigint + 1
+  ) AS fetched`;
 
 /** Lists repository names for the registry catalog. */
 export class CatalogService {

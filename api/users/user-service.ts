@@ -14,7 +14,7 @@ export interface UserRecord extends UserIdentity {
   updatedAt: Date;
 }
 
-/** A user's sign-in data, as `findCredentials` returns it. */
+/** A user's sign-in data, including the password hash. Never return it to a client. */
 export interface StoredCredentials extends UserIdentity {
   disabled: boolean;
   passwordHash: string;
@@ -161,15 +161,6 @@ export class UserService {
     if (!user || user.disabled) return undefined;
     if (!(await verifyPassword(user.passwordHash, password))) return undefined;
     return { id: user.id, username: user.username, isAdmin: user.isAdmin };
-  }
-
-  /** Reads the fields a sign-in needs, including the password hash. Never return this to a client. */
-  async findCredentials(username: string): Promise<StoredCredentials | null> {
-    const rows = await this.query<StoredCredentials>(
-      'SELECT id, username, is_admin AS "isAdmin", disabled, password_hash AS "passwordHash" FROM users WHERE username = $1',
-      [username],
-    );
-    return rows[0] ?? null;
   }
 
   /** Returns the enabled user with this id, for callers identified by a token. */
