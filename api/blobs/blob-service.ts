@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Prisma, SqlQuery } from '../db/client.ts';
 import { lockDigest } from '../db/transactions.ts';
@@ -50,6 +51,11 @@ export class BlobService {
 
   async open(digest: string, range?: ByteRange): Promise<Readable> {
     return this.storage.read(blobKey(digest), range);
+  }
+
+  /** Opens the blob as a local file, or returns undefined when the storage keeps no files (S3). */
+  async openFile(digest: string): Promise<FileHandle | undefined> {
+    return this.storage.openFile?.(blobKey(digest));
   }
 
   /**

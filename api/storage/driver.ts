@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
@@ -45,6 +46,12 @@ export interface StorageDriver {
    * folder: `list('a')` yields `a/b` but not `ab/c`, and `list('')` yields every key.
    */
   list(prefix: string): AsyncIterable<string>;
+
+  /**
+   * Opens the object as a local file, for drivers that store files. Rejects
+   * with StorageNotFoundError when the object does not exist.
+   */
+  openFile?(key: string): Promise<FileHandle>;
 }
 
 /** Raised by `read` and `move` for a key that does not exist. */

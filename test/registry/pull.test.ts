@@ -88,6 +88,34 @@ describe('pull', () => {
     assert.deepEqual(await readBytes(response), blob);
   });
 
+  test('blob GET of several chunks', async () => {
+    const large = randomBytes(3 * 1024 * 1024 + 17);
+    const digest = await client.pushBlob(repository, large);
+    const response = await client.request('GET', `/v2/${repository}/blobs/${digest}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('docker-distribution-api-version'), 'registry/2.0');
+    assert.deepEqual(await readBytes(response), large);
+  });
+
+  test('blob GET cut short by client', async () => {
+    const large = randomBytes(8 * 1024 * 1024);
+    const digest = await client.pushBlob(repository, large);
+    const url = new URL(`/v2/${repository}/blobs/${digest}`, wharf.url);
+    await new Promise<void>((resolve, reject) => {
+      const request = http.get(url, { headers: { authorization: wharf.adminAuth } }, (response) => {
+        response.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', (error) => (request.destroyed ? resolve() : reject(error)));
+    });
+
+    const again = await client.request('GET', `/v2/${repository}/blobs/${digest}`);
+    assert.equal(again.status, 200);
+    assert.deepEqual(await readBytes(again), large);
+  });
+
   test('blob GET with encoded digest', async () => {
     const response = await client.request('GET', `/v2/${repository}/blobs/${encodeURIComponent(blobDigest)}`);
     assert.equal(response.status, 200);
