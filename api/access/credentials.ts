@@ -8,11 +8,8 @@ import type { StoredCredentials, UserService } from '../users/user-service.ts';
 import { ANONYMOUS, type Caller, InvalidCredentialsError, TooManyAttemptsError, type UserIdentity } from './caller.ts';
 import type { LoginThrottle, ThrottleRow, ThrottleState } from './login-throttle.ts';
 import { readPasswordSignIn } from './sign-in-read.ts';
+import { VerifiedPasswords } from './verified-passwords.ts';
 import { ACCESS_TOKEN_PREFIX } from './secrets.ts';
-
-/** How long a verified password is trusted without hashing it again, in milliseconds. */
-const VERIFIED_TTL_MS = 30_000;
-
 
 /**
  * Listener called after a failed sign-in, for the audit log. `kind` separates
@@ -26,10 +23,10 @@ export type LoginFailureListener = (failure: { username: string; kind: 'user' | 
  * personal access token or a robot secret; Bearer with a registry token or a
  * personal access token. Argon2 is slow on purpose and registry clients send
  * Basic credentials on every request, so a verified password is remembered for
- * a few seconds under a SHA-256 of the credentials and the stored hash.
+ * 30 seconds after its last use under a SHA-256 of the credentials and the stored hash.
  */
 export class CallerResolver {
-  readonly #verified = new Map<string, number>();
+  readonly #verified = new VerifiedPasswords();
   #decoyHash: Promise<string> | undefined;
   onLoginFailure: LoginFailureListener = () => {};
 
@@ -128,12 +125,9 @@ export class CallerResolver {
     // account takes effect at once on every instance.
     const key = createHash('sha256').update(`${account.id}\0${account.passwordHash}\0${password}`).digest('hex');
     const identity: UserIdentity = { id: account.id, username: account.username, isAdmin: account.isAdmin };
-    const cached = this.#verified.get(key);
-    if (!cached || cached <= Date.now()) {
-      if (!(await verifyPassword(account.passwordHash, password))) return undefined;
-      if (this.#verified.size > 10_000) this.#verified.clear();
-      this.#verified.set(key, Date.now() + VERIFIED_TTL_MS);
-    }
+    if (this.#verified.use(key, Date.now())) return identity;
+    if (!(await verifyPassword(account.passwordHash, password))) return undefined;
+    this.#verified.remember(key, Date.now());
     return identity;
   }
 
