@@ -13,6 +13,7 @@ import {
   buildLargeImage,
   measureCatalogPage,
   measureDownloadMemory,
+  measurePing,
   measureTagList,
   measureThroughput,
   seedCatalog,
@@ -207,12 +208,15 @@ async function runTags(wharf: BenchRegistry, distribution: BenchRegistry, sizes:
   await step(`seeding ${sizes.tags} tags in both registries`, () => Promise.all([wharf, distribution].map((registry) => naming(registry, 'seeding tags', seedTags(registry, sizes)))));
   const ours = await step('tag list, Wharf', () => measureTagList(wharf, sizes));
   const theirs = await step('tag list, docker-registry', () => measureTagList(distribution, sizes));
+  const ourPing = await step('GET /v2/, Wharf', () => measurePing(wharf, sizes));
+  const theirPing = await step('GET /v2/, docker-registry', () => measurePing(distribution, sizes));
+  const pingRows = (['p50', 'p99'] as const).map((key) => [`GET /v2/ ${key}`, format(ourPing[key], 2), format(theirPing[key], 2), '', 'none (reference)']);
   return [
     `### Tag list latency (one repository with ${sizes.tags} tags)`,
     '',
-    `\`GET /v2/<name>/tags/list\` without \`n\`, ${sizes.latencySamples} sequential requests, milliseconds.`,
+    `\`GET /v2/<name>/tags/list\` without \`n\`, ${sizes.latencySamples} sequential requests, milliseconds. \`GET /v2/\`, which does next to nothing in either registry, shows what the machine and the client add to every request.`,
     '',
-    table(['ms', 'Wharf', 'docker-registry', 'speedup', 'target'], latencyRows('tag list', ours, theirs, 1)),
+    table(['ms', 'Wharf', 'docker-registry', 'speedup', 'target'], [...latencyRows('tag list', ours, theirs, 1), ...pingRows]),
   ].join('\n');
 }
 

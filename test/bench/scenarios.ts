@@ -200,6 +200,17 @@ export async function measureTagList(registry: BenchRegistry, sizes: Sizes): Pro
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
+/**
+ * Measures the latency of `GET /v2/`, which does next to nothing in either registry. Its
+ * p99 shows how much of a slow sample the machine and the client add to any request.
+ */
+export async function measurePing(registry: BenchRegistry, sizes: Sizes): Promise<LatencyStats> {
+  const samples: number[] = [];
+  for (let sample = 0; sample < sizes.latencySamples; sample++) samples.push((await timedGet(registry, '/v2/')).milliseconds);
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
 /** Reads a `kB` field such as VmRSS from /proc/PID/status, in bytes. */
 async function readProcStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
