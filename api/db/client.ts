@@ -63,6 +63,8 @@ const statementNames = new Map<string, string>();
 /**
  * Returns a name for the statement, so each connection parses and plans it once
  * and then only executes it (node-postgres prepares named statements per connection).
+ * NOTE: PgBouncer in transaction mode before version 1.21 does not keep prepared
+ * statements. Wharf has not been run behind it.
  */
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
@@ -74,7 +76,9 @@ function statementName(sql: string): string {
 }
 
 function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // Timestamp columns hold UTC, as Prisma writes them. A UTC session makes now()
+  // and LOCALTIMESTAMP in SQL agree with that, whatever the server's time zone.
+  const pool = new pg.Pool({ connectionString: url, max: 20, options: '-c TimeZone=UTC' });
   // The pool drops an idle connection that fails (a server restart, an ended
   // session) and opens another when needed. Prisma listens only until it
   // disconnects, and an 'error' event without a listener would end the process.

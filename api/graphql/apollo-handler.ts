@@ -29,6 +29,9 @@ export async function startApolloEndpoint(services: Services): Promise<ApolloEnd
     formatError: createErrorFormatter(services.logger, development),
     validationRules: [depthLimitRule()],
     plugins: [costLimitPlugin(schema), registryTokenGuardPlugin()],
+    // Wharf stops Apollo itself on SIGINT and SIGTERM. Apollo's own handler would
+    // signal the process again and end it before the database closes.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   // The integration types its handler for its own route generics and `this`. It

@@ -9,7 +9,10 @@ import type { ApolloEndpoint } from './apollo-handler.ts';
  */
 export async function registerGraphql(app: FastifyInstance, services: Services): Promise<void> {
   let endpoint: Promise<ApolloEndpoint> | undefined;
+  let closing = false;
   const start = () => {
+    // A request still running while Wharf stops must not start an Apollo server that nothing stops.
+    if (closing) return Promise.reject(new Error('Wharf is shutting down, so GraphQL does not start'));
     endpoint ??= import('./apollo-handler.ts').then(({ startApolloEndpoint }) => startApolloEndpoint(services));
     // A failed start is retried by the next request instead of failing every later one.
     endpoint.catch(() => (endpoint = undefined));
@@ -18,6 +21,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services):
 
   // Fastify drains connections itself when Wharf stops, so Apollo gets no drain plugin.
   app.addHook('onClose', async () => {
+    closing = true;
     const started = await endpoint?.catch(() => undefined);
     await started?.stop();
   });

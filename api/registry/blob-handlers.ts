@@ -68,11 +68,11 @@ export async function getBlob(context: RegistryContext, digest: string): Promise
  */
 async function sendFile(context: RegistryContext, digest: string, file: FileHandle, range: ByteRange): Promise<void> {
   const { reply, request } = context;
-  reply.hijack();
-  // Hijacked replies skip the onSend hooks, which set this header on every registry response.
-  reply.header('docker-distribution-api-version', 'registry/2.0');
-  reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
   try {
+    reply.hijack();
+    // Hijacked replies skip the onSend hooks, which set this header on every registry response.
+    reply.header('docker-distribution-api-version', 'registry/2.0');
+    reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
     await copyFileTo(file, range.start, range.end, reply.raw);
   } catch (error) {
     request.log.warn({ err: error, repository: context.name, digest, range }, 'blob download ended early');
