@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { PROJECT_ROOT } from '../project-root.ts';
 import type { Database } from './client.ts';
 
-const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 
 /** Arbitrary constant that names Wharf's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_KEY = 0x77686172;

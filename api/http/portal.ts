@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app/services.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 
 /** The Next.js app; `npm run build` writes its production build to web/.next. */
-export const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
+export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
 const BUILD_ID_FILE = `${WEB_DIR}/.next/BUILD_ID`;
 
 /**

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startDistribution } from '../clients/distribution.ts';
 import { createPostgresDatabase } from '../support/database.ts';
+import { buildServerBundle } from '../support/server-bundle.ts';
 import { findFreePort } from '../support/tools.ts';
 
 /** Where Wharf keeps its metadata during a run. */
@@ -30,12 +31,14 @@ const ADMIN_PASSWORD = 'bench-admin-password';
 const STARTUP_TIMEOUT_MS = 120_000;
 
 /**
- * Starts Wharf as a child process (`node --import tsx api/main.ts`) on a free loopback
- * port with a fresh data folder. On 'postgres' it gets a new database on the server at
- * WHARF_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432), which `stop` drops. On
- * 'pglite' it uses the embedded database in its data folder.
+ * Starts Wharf as a child process on a free loopback port with a fresh data
+ * folder, from a server bundle built as `npm start` builds dist/. On 'postgres'
+ * it gets a new database on the server at WHARF_TEST_POSTGRES_URL (default
+ * postgres@127.0.0.1:5432), which `stop` drops. On 'pglite' it uses the
+ * embedded database in its data folder.
  */
 export async function startWharfProcess(database: BenchDatabase): Promise<BenchRegistry> {
+  const bundle = await buildServerBundle();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-bench-'));
   const postgres = database === 'postgres' ? await createPostgresDatabase('wharf_bench') : undefined;
   const port = await findFreePort();
@@ -50,7 +53,7 @@ export async function startWharfProcess(database: BenchDatabase): Promise<BenchR
   };
   // For example `--cpu-prof --cpu-prof-dir=DIR` to profile Wharf during a run.
   const nodeOptions = process.env.WHARF_BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'api/main.ts'], {
+  const child = spawn(process.execPath, [...nodeOptions, bundle.main], {
     cwd: REPOSITORY_ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -72,6 +75,7 @@ export async function startWharfProcess(database: BenchDatabase): Promise<BenchR
     }
     await postgres?.drop();
     await rm(dataDir, { recursive: true, force: true });
+    await bundle.remove();
   };
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;

@@ -7,15 +7,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createTestDatabase } from '../support/database.ts';
+import { buildServerBundle } from '../support/server-bundle.ts';
 import { findFreePort } from '../support/tools.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-test('SIGTERM after GraphQL exits cleanly', async () => {
+// Runs the bundle that `npm start` builds, so this test also checks that the bundle
+// finds its migrations and loads the GraphQL chunk on first use.
+test('bundled server serves and stops on SIGTERM', async () => {
+  const bundle = await buildServerBundle();
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-shutdown-'));
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+  const child = spawn(process.execPath, [bundle.main], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -42,13 +46,17 @@ test('SIGTERM after GraphQL exits cleanly', async () => {
       if (ready) break;
       await sleep(200);
     }
+    const ping = await fetch(`${url}/v2/`, { headers: { authorization: `Basic ${Buffer.from('admin:shutdown-test-password').toString('base64')}` } });
+    assert.equal(ping.status, 200, output);
+
     // The first GraphQL request starts Apollo, which registers its own signal handlers unless configured not to.
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
-    assert.equal(response.status, 200);
+    assert.equal(response.status, 200, output);
+    assert.deepEqual(await response.json(), { data: { __typename: 'Query' } });
 
     child.kill('SIGTERM');
     const { code, signal } = await exited;
@@ -59,5 +67,6 @@ test('SIGTERM after GraphQL exits cleanly', async () => {
     await exited;
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
+    await bundle.remove();
   }
 });
