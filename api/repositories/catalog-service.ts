@@ -6,6 +6,10 @@ import type { JsonPage } from '../tags/tag-service.ts';
  * projects in $3 unless $3 is NULL. One row more than the page is fetched in
  * index order, to learn whether another page follows, and left out of the JSON
  * text that PostgreSQL builds. Names sort in byte order (COLLATE "C").
+ *
+ * The artifact check is a scalar subquery rather than EXISTS: PostgreSQL turns
+ * EXISTS into a join, and for the last page of 10,000 repositories it then
+ * hashed every artifact (1.2 ms) instead of probing the index per name (0.17 ms).
  */
 const CATALOG_PAGE_SQL = `
   SELECT COALESCE(json_agg(fetched.name) FILTER (WHERE fetched.position <= $2::bigint), '[]')::text AS names,
@@ -15,7 +19,7 @@ const CATALOG_PAGE_SQL = `
     SELECT r.name, row_number() OVER (ORDER BY r.name) AS position
     FROM repositories r JOIN projects p ON p.id = r.project_id
     WHERE r.name > $1 AND ($3::text[] IS NULL OR p.name = ANY($3::text[]))
-      AND EXISTS (SELECT 1 FROM artifacts a WHERE a.repository_id = r.id)
+      AND (SELECT true FROM artifacts a WHERE a.repository_id = r.id LIMIT 1)
     ORDER BY r.name
     LIMIT $2::bigint + 1
   ) AS fetched`;
