@@ -30,7 +30,7 @@ type Part = (typeof PARTS)[number];
 const FULL_SIZES: Sizes = {
   imageMiB: 512,
   imageLayers: 8,
-  pullRepeats: 3,
+  copyRepeats: 3,
   repositories: 10_000,
   tags: 1_000,
   latencySamples: 200,
@@ -41,7 +41,7 @@ const FULL_SIZES: Sizes = {
 const QUICK_SIZES: Sizes = {
   imageMiB: 32,
   imageLayers: 4,
-  pullRepeats: 1,
+  copyRepeats: 1,
   repositories: 500,
   tags: 100,
   latencySamples: 20,
@@ -108,6 +108,10 @@ function table(header: string[], rows: string[][]): string {
   return lines.join('\n');
 }
 
+function runs(values: number[]): string {
+  return values.map((value) => format(value)).join(', ');
+}
+
 function verdict(met: boolean): string {
   return met ? 'met' : '**missed**';
 }
@@ -162,9 +166,11 @@ async function runThroughput(wharf: BenchRegistry, distribution: BenchRegistry, 
   return [
     `### Push and pull throughput (skopeo copy, ${format(image.bytes / MIB)} MiB in ${sizes.imageLayers} layers)`,
     '',
-    `Push is one \`skopeo copy\` from an OCI layout; pull is the median of ${sizes.pullRepeats} copies into a new OCI layout.`,
+    `Median of ${sizes.copyRepeats} runs each. A push is one \`skopeo copy\` from an OCI layout into a new repository, with skopeo's blob info cache cleared first so that every blob is uploaded. A pull copies the first repository into a new OCI layout.`,
     '',
     table(['MiB/s', 'Wharf', 'docker-registry', 'Wharf / docker-registry', 'target'], [row('push', ours.pushMiBps, theirs.pushMiBps), row('pull', ours.pullMiBps, theirs.pullMiBps)]),
+    '',
+    `Every run, MiB/s in order: Wharf push ${runs(ours.pushRuns)}, pull ${runs(ours.pullRuns)}; docker-registry push ${runs(theirs.pushRuns)}, pull ${runs(theirs.pullRuns)}.`,
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +26,7 @@ const SEED_CONCURRENCY = 16;
 export interface Sizes {
   imageMiB: number;
   imageLayers: number;
-  pullRepeats: number;
+  copyRepeats: number;
   repositories: number;
   tags: number;
   latencySamples: number;
@@ -91,12 +92,30 @@ async function timeCommand(command: string, args: string[]): Promise<number> {
 export interface ThroughputResult {
   pushMiBps: number;
   pullMiBps: number;
+  /** MiB/s of every push and every pull, in the order they ran. */
+  pushRuns: number[];
+  pullRuns: number[];
 }
 
 /**
- * Times `skopeo copy` of the image to the registry (once, because skopeo's blob info
- * cache would turn a second push into cross-repository mounts) and back into fresh OCI
- * layouts (median of `pullRepeats`). Returns MiB/s over the bytes of every blob.
+ * Returns the files of skopeo's blob info cache, for root and for other users.
+ * The cache remembers where blobs were pushed before, so a second push of the
+ * same blobs becomes cross-repository mounts.
+ */
+function blobInfoCacheFiles(): string[] {
+  const dataHome = process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
+  return ['/var/lib/containers/cache', path.join(dataHome, 'containers', 'cache')].map((folder) => path.join(folder, 'blob-info-cache-v1.boltdb'));
+}
+
+async function clearBlobInfoCache(): Promise<void> {
+  await Promise.all(blobInfoCacheFiles().map((file) => rm(file, { force: true })));
+}
+
+/**
+ * Times `skopeo copy` of the image to `copyRepeats` new repositories of the
+ * registry, and back from the first one into fresh OCI layouts. skopeo's blob
+ * info cache is cleared before each push, so every push uploads every blob.
+ * Returns MiB/s over the bytes of every blob, for the median push and pull.
  */
 export async function measureThroughput(
   registry: BenchRegistry,
@@ -104,26 +123,31 @@ export async function measureThroughput(
   workDir: string,
   sizes: Sizes,
 ): Promise<ThroughputResult> {
-  const reference = `docker://${registry.host}/library/throughput:1.0`;
-  const pushSeconds = await timeCommand('skopeo', [
-    'copy',
-    ...registry.skopeoCredentials('dest'),
-    '--dest-tls-verify=false',
-    `oci:${image.layout}:large`,
-    reference,
-  ]);
+  const reference = (repeat: number) => `docker://${registry.host}/library/throughput-${repeat}:1.0`;
+  const pushSeconds: number[] = [];
+  for (let repeat = 0; repeat < sizes.copyRepeats; repeat++) {
+    await clearBlobInfoCache();
+    pushSeconds.push(
+      await timeCommand('skopeo', ['copy', ...registry.skopeoCredentials('dest'), '--dest-tls-verify=false', `oci:${image.layout}:large`, reference(repeat)]),
+    );
+  }
 
   const pullSeconds: number[] = [];
-  for (let repeat = 0; repeat < sizes.pullRepeats; repeat++) {
+  for (let repeat = 0; repeat < sizes.copyRepeats; repeat++) {
     const target = path.join(workDir, `pulled-${registry.label}-${repeat}`);
     pullSeconds.push(
-      await timeCommand('skopeo', ['copy', ...registry.skopeoCredentials('src'), '--src-tls-verify=false', reference, `oci:${target}:1.0`]),
+      await timeCommand('skopeo', ['copy', ...registry.skopeoCredentials('src'), '--src-tls-verify=false', reference(0), `oci:${target}:1.0`]),
     );
     await rm(target, { recursive: true, force: true });
   }
 
   const mebibytes = image.bytes / MIB;
-  return { pushMiBps: mebibytes / pushSeconds, pullMiBps: mebibytes / median(pullSeconds) };
+  return {
+    pushMiBps: mebibytes / median(pushSeconds),
+    pullMiBps: mebibytes / median(pullSeconds),
+    pushRuns: pushSeconds.map((seconds) => mebibytes / seconds),
+    pullRuns: pullSeconds.map((seconds) => mebibytes / seconds),
+  };
 }
 
 /** Repository name of the i-th seeded catalog entry; zero-padded so byte order is numeric order. */
