@@ -195,7 +195,7 @@ async function runCatalog(wharf: BenchRegistry, distribution: BenchRegistry, siz
   return [
     `### Catalog latency (${sizes.repositories} repositories, pages of 100)`,
     '',
-    `\`GET /v2/_catalog?n=100[&last=…]\`, ${sizes.latencySamples} sequential requests per page, milliseconds.`,
+    `\`GET /v2/_catalog?n=100[&last=…]\`, ${sizes.latencySamples} sequential requests per page with curl over one connection, milliseconds.`,
     '',
     table(['ms', 'Wharf', 'docker-registry', 'speedup', 'target'], rows),
   ].join('\n');
@@ -220,7 +220,7 @@ async function runTags(wharf: BenchRegistry, distribution: BenchRegistry, sizes:
   return [
     `### Tag list latency (one repository with ${sizes.tags} tags)`,
     '',
-    `\`GET /v2/<name>/tags/list\` without \`n\`, ${sizes.latencySamples} sequential requests, milliseconds. \`GET /v2/\`, which does next to nothing in either registry, shows what the machine and the client add to every request.`,
+    `\`GET /v2/<name>/tags/list\` without \`n\`, ${sizes.latencySamples} sequential requests with curl over one connection, milliseconds. \`GET /v2/\`, which does next to nothing in either registry, shows what the machine and the client add to every request.`,
     '',
     table(['ms', 'Wharf', 'docker-registry', 'speedup', 'target'], [...latencyRows('tag list', ours, theirs, 1), ...pingRows]),
   ].join('\n');
