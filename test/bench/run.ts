@@ -33,7 +33,7 @@ const FULL_SIZES: Sizes = {
   copyRepeats: 3,
   repositories: 10_000,
   tags: 1_000,
-  latencySamples: 200,
+  latencySamples: 500,
   memoryBlobMiB: 100,
   memoryClients: 50,
 };
