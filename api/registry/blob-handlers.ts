@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ByteRange } from '../storage/driver.ts';
-import { copyFileTo } from '../storage/file-copy.ts';
+import { copyFileTo, DestinationClosedError } from '../storage/file-copy.ts';
 import { WharfError } from '../errors/catalog.ts';
 import { parseDigest } from '../digest/digest.ts';
 import type { RegistryContext } from './context.ts';
@@ -61,6 +61,16 @@ export async function getBlob(context: RegistryContext, digest: string): Promise
   else await reply.send(await services.blobs.open(digest, range));
 }
 
+/** Error codes Node.js gives a write to a connection the client closed. */
+const HANG_UP_CODES = new Set(['ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNRESET']);
+
+/** Returns whether a failed download failed because the client closed its connection. */
+function isClientHangUp(error: unknown): boolean {
+  if (error instanceof DestinationClosedError) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code !== undefined && HANG_UP_CODES.has(code);
+}
+
 /**
  * Sends part of an open blob file on the raw response with copyFileTo, which
  * costs less CPU per byte than a read stream handed to Fastify. A failure after
@@ -75,7 +85,13 @@ async function sendFile(context: RegistryContext, digest: string, file: FileHand
     reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
     await copyFileTo(file, range.start, range.end, reply.raw);
   } catch (error) {
-    request.log.warn({ err: error, repository: context.name, digest, range }, 'blob download ended early');
+    const details = { repository: context.name, digest, range };
+    // A client that hangs up is routine, so it gets one line without a stack trace.
+    if (isClientHangUp(error)) {
+      request.log.info(details, 'client closed the connection during a blob download');
+    } else {
+      request.log.warn({ ...details, err: error }, 'blob download ended early');
+    }
     reply.raw.destroy();
   } finally {
     await file.close();

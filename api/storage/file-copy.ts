@@ -19,13 +19,21 @@ function chunkBytes(): number {
   return size;
 }
 
+/** Raised when the destination, such as a client's connection, closes before the copy finished. */
+export class DestinationClosedError extends Error {
+  constructor() {
+    super('the destination closed before the copy finished');
+    this.name = 'DestinationClosedError';
+  }
+}
+
 /**
  * Writes `data` and resolves once the destination has handed it to the
  * operating system. Rejects when the write fails or the destination closes first.
  */
 function write(destination: Writable, data: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onClose = () => reject(new Error('the destination closed before the copy finished'));
+    const onClose = () => reject(new DestinationClosedError());
     destination.once('close', onClose);
     destination.write(data, (error) => {
       destination.off('close', onClose);
