@@ -1,5 +1,5 @@
 import type { SqlQuery } from '../db/client.ts';
-import type { JsonPage } from '../tags/tag-service.ts';
+import { type JsonPage, type JsonPageRow, toJsonPage } from '../tags/tag-service.ts';
 
 /**
  * Repository names after $1 that hold an artifact, at most $2, limited to the
@@ -36,12 +36,12 @@ export class CatalogService {
   async listJson(limit: number, last: string | undefined, projects: 'all' | string[]): Promise<JsonPage> {
     if (limit === 0 || (projects !== 'all' && projects.length === 0)) return { json: '[]' };
 
-    const rows = await this.query<{ names: string; lastName: string | null; more: boolean }>(CATALOG_PAGE_SQL, [
+    const rows = await this.query<JsonPageRow>(CATALOG_PAGE_SQL, [
       last ?? '',
       limit,
       projects === 'all' ? null : projects,
     ]);
     const row = rows[0]!;
-    return row.more && row.lastName !== null ? { json: row.names, next: row.lastName } : { json: row.names };
+    return toJsonPage(row);
   }
 }

@@ -7,10 +7,16 @@ export interface JsonPage {
   next?: string;
 }
 
-interface TagPageRow {
+/** A page row as the tag and catalog statements return it: the JSON text, its last name and whether more follow. */
+export interface JsonPageRow {
   names: string;
   lastName: string | null;
   more: boolean;
+}
+
+/** Turns a page row into a JsonPage, with `next` only when more names follow. */
+export function toJsonPage(row: JsonPageRow): JsonPage {
+  return row.more && row.lastName !== null ? { json: row.names, next: row.lastName } : { json: row.names };
 }
 
 /**
@@ -49,9 +55,9 @@ export class TagService {
    * `limit`, or undefined when no repository has that name.
    */
   async listJson(repository: string, limit: number, last?: string): Promise<JsonPage | undefined> {
-    const rows = await this.query<TagPageRow>(TAG_PAGE_SQL, [repository, last ?? '', limit]);
+    const rows = await this.query<JsonPageRow>(TAG_PAGE_SQL, [repository, last ?? '', limit]);
     const row = rows[0];
     if (!row) return undefined;
-    return row.more && row.lastName !== null ? { json: row.names, next: row.lastName } : { json: row.names };
+    return toJsonPage(row);
   }
 }
