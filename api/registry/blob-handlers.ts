@@ -80,8 +80,6 @@ async function sendFile(context: RegistryContext, digest: string, file: FileHand
   const { reply, request } = context;
   try {
     reply.hijack();
-    // Hijacked replies skip the onSend hooks, which set this header on every registry response.
-    reply.header('docker-distribution-api-version', 'registry/2.0');
     reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
     await copyFileTo(file, range.start, range.end, reply.raw);
   } catch (error) {

@@ -116,7 +116,8 @@ export async function registerRegistry(app: FastifyInstance, services: Services)
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-  app.addHook('onSend', async (_request, reply) => {
+  // Set when the request arrives, so replies that bypass Fastify's send (blob downloads) carry it too.
+  app.addHook('onRequest', async (_request, reply) => {
     reply.header('docker-distribution-api-version', 'registry/2.0');
   });
 
