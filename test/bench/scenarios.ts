@@ -111,46 +111,57 @@ async function clearBlobInfoCache(): Promise<void> {
   await Promise.all(blobInfoCacheFiles().map((file) => rm(file, { force: true })));
 }
 
+function throughputReference(registry: BenchRegistry, repeat: number): string {
+  return `docker://${registry.host}/library/throughput-${repeat}:1.0`;
+}
+
+async function timePush(registry: BenchRegistry, layout: string, repeat: number): Promise<number> {
+  await clearBlobInfoCache();
+  const args = ['copy', ...registry.skopeoCredentials('dest'), '--dest-tls-verify=false', `oci:${layout}:large`, throughputReference(registry, repeat)];
+  return timeCommand('skopeo', args);
+}
+
+async function timePull(registry: BenchRegistry, workDir: string, repeat: number): Promise<number> {
+  const target = path.join(workDir, `pulled-${registry.label}-${repeat}`);
+  const args = ['copy', ...registry.skopeoCredentials('src'), '--src-tls-verify=false', throughputReference(registry, 0), `oci:${target}:1.0`];
+  const seconds = await timeCommand('skopeo', args);
+  await rm(target, { recursive: true, force: true });
+  return seconds;
+}
+
 /**
- * Times `skopeo copy` of the image to `copyRepeats` new repositories of the
+ * Times `skopeo copy` of the image to `copyRepeats` new repositories of each
  * registry, and back from the first one into fresh OCI layouts. skopeo's blob
  * info cache is cleared before each push, so every push uploads every blob.
- * Returns MiB/s over the bytes of every blob, for the median push and pull.
+ * The registries take turns (push to each, again, then pull from each), so a
+ * change in the load of the shared machine falls on all of them alike.
+ * Returns MiB/s over the bytes of every blob, per registry in the given order.
  */
-export async function measureThroughput(
-  registry: BenchRegistry,
+export async function measureThroughput<const Registries extends readonly BenchRegistry[]>(
+  registries: Registries,
   image: { layout: string; bytes: number },
   workDir: string,
   sizes: Sizes,
-): Promise<ThroughputResult> {
-  const reference = (repeat: number) => `docker://${registry.host}/library/throughput-${repeat}:1.0`;
-  const pushSeconds: number[] = [];
+): Promise<{ [Index in keyof Registries]: ThroughputResult }> {
+  const pushSeconds = registries.map((): number[] => []);
+  const pullSeconds = registries.map((): number[] => []);
   for (let repeat = 0; repeat < sizes.copyRepeats; repeat++) {
-    await clearBlobInfoCache();
-    pushSeconds.push(
-      await timeCommand('skopeo', ['copy', ...registry.skopeoCredentials('dest'), '--dest-tls-verify=false', `oci:${image.layout}:large`, reference(repeat)]),
-    );
+    for (const [index, registry] of registries.entries()) pushSeconds[index]!.push(await timePush(registry, image.layout, repeat));
   }
-
-  const pullSeconds: number[] = [];
   for (let repeat = 0; repeat < sizes.copyRepeats; repeat++) {
-    const target = path.join(workDir, `pulled-${registry.label}-${repeat}`);
-    pullSeconds.push(
-      await timeCommand('skopeo', ['copy', ...registry.skopeoCredentials('src'), '--src-tls-verify=false', reference(0), `oci:${target}:1.0`]),
-    );
-    await rm(target, { recursive: true, force: true });
+    for (const [index, registry] of registries.entries()) pullSeconds[index]!.push(await timePull(registry, workDir, repeat));
   }
 
   const mebibytes = image.bytes / MIB;
-  return {
-    pushMiBps: mebibytes / median(pushSeconds),
-    pullMiBps: mebibytes / median(pullSeconds),
-    pushRuns: pushSeconds.map((seconds) => mebibytes / seconds),
-    pullRuns: pullSeconds.map((seconds) => mebibytes / seconds),
-  };
+  return registries.map((_, index) => ({
+    pushMiBps: mebibytes / median(pushSeconds[index]!),
+    pullMiBps: mebibytes / median(pullSeconds[index]!),
+    pushRuns: pushSeconds[index]!.map((seconds) => mebibytes / seconds),
+    pullRuns: pullSeconds[index]!.map((seconds) => mebibytes / seconds),
+  })) as { [Index in keyof Registries]: ThroughputResult };
 }
 
-/** Requests sent before the timed ones, so both registries have an open connection and warm caches. */
+/** Untimed requests at the start of each timed series, so it starts on an open connection. */
 const WARMUP_REQUESTS = 20;
 
 /**
