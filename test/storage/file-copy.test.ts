@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { copyFileTo } from '../../api/storage/file-copy.ts';
+import { copyFileTo, pooledBufferBytes } from '../../api/storage/file-copy.ts';
 
 /**
  * Collects what a copy writes. It copies each chunk before calling back, as a
@@ -78,6 +78,50 @@ describe('file copy', () => {
       await assert.rejects(copyFileTo(handle, 0, content.length - 1, destination));
     } finally {
       await handle.close();
+    }
+  });
+
+  test('copies reuse their buffers and drop those of a failed copy', async () => {
+    const copyWhole = async (destination: Writable) => {
+      const handle = await open(file, 'r');
+      try {
+        await copyFileTo(handle, 0, content.length - 1, destination);
+      } finally {
+        await handle.close();
+      }
+    };
+    // Earlier tests may have left buffers of other sizes in the pool.
+    const before = pooledBufferBytes();
+    await copyWhole(collector().stream);
+    const pooled = pooledBufferBytes();
+    assert.ok(pooled >= 2 * 1024 * 1024, 'the two 1 MiB buffers are in the pool');
+    assert.ok(pooled <= before + 2 * 1024 * 1024, 'the copy added no more than its two buffers');
+    await copyWhole(collector().stream);
+    assert.equal(pooledBufferBytes(), pooled, 'the next copy takes them instead of allocating more');
+
+    const failing = new Writable({ write: (_chunk, _encoding, callback) => callback(new Error('connection reset')) });
+    // The copy learns of the failure through the write callback; the stream's own 'error' event is not under test.
+    failing.on('error', () => {});
+    await assert.rejects(copyWhole(failing), /connection reset/);
+    assert.equal(pooledBufferBytes(), pooled - 2 * 1024 * 1024, 'a write that failed may still hold its buffer, so neither goes back');
+  });
+
+  test('parallel copies of different ranges each get their own bytes', async () => {
+    const slices: [number, number][] = Array.from({ length: 12 }, (_, index) => [index * 1000, content.length - 1 - index * 7919]);
+    const results = await Promise.all(
+      slices.map(async ([start, end]) => {
+        const handle = await open(file, 'r');
+        const { stream, bytes } = collector();
+        try {
+          await copyFileTo(handle, start, end, stream);
+        } finally {
+          await handle.close();
+        }
+        return bytes;
+      }),
+    );
+    for (const [index, [start, end]] of slices.entries()) {
+      assert.ok(results[index]!.equals(content.subarray(start, end + 1)), `copy ${index} matches bytes ${start} to ${end}`);
     }
   });
 });
