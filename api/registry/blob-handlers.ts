@@ -78,10 +78,16 @@ function isClientHangUp(error: unknown): boolean {
  */
 async function sendFile(context: RegistryContext, digest: string, file: FileHandle, range: ByteRange): Promise<void> {
   const { reply, request } = context;
+  // The connection's end, which a response queued behind another on it does not report itself.
+  const socket = request.raw.socket;
+  const connectionClosed = new AbortController();
+  const onSocketClose = () => connectionClosed.abort();
+  if (socket.destroyed) connectionClosed.abort();
+  else socket.once('close', onSocketClose);
   try {
     reply.hijack();
     reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
-    await copyFileTo(file, range.start, range.end, reply.raw);
+    await copyFileTo(file, range.start, range.end, reply.raw, connectionClosed.signal);
   } catch (error) {
     const details = { repository: context.name, digest, range };
     // A client that hangs up is routine, so it gets one line without a stack trace.
@@ -92,6 +98,7 @@ async function sendFile(context: RegistryContext, digest: string, file: FileHand
     }
     reply.raw.destroy();
   } finally {
+    socket.off('close', onSocketClose);
     await file.close();
   }
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runningCopyCount } from '../../api/storage/file-copy.ts';
 import {
   buildImage,
   DOCKER_MANIFEST,
@@ -16,6 +20,15 @@ import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 
 /** The digest of `hello world`, never pushed, as in the conformance suite. */
 const UNKNOWN_DIGEST = 'sha256:b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9';
+
+/** Waits until `condition` holds, checking every 20 ms, and fails after `timeoutMs`. */
+async function waitUntil(condition: () => boolean, message: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(message);
+    await sleep(20);
+  }
+}
 
 /** Sends a GET with one `Accept` header line per type, as podman and docker do. */
 function getWithAcceptLines(url: URL, accept: string[], authorization: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
@@ -114,6 +127,22 @@ describe('pull', () => {
     const again = await client.request('GET', `/v2/${repository}/blobs/${digest}`);
     assert.equal(again.status, 200);
     assert.deepEqual(await readBytes(again), large);
+  });
+
+  test('pipelined blob GETs end when client leaves', async () => {
+    // Larger than the socket buffers of both ends, so the first response cannot finish while nothing is read.
+    const large = randomBytes(32 * 1024 * 1024);
+    const digest = await client.pushBlob(repository, large);
+    const { hostname, port } = new URL(wharf.url);
+    const socket = net.connect(Number(port), hostname);
+    await once(socket, 'connect');
+    socket.pause();
+    const get = `GET /v2/${repository}/blobs/${digest} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: ${wharf.adminAuth}\r\n\r\n`;
+    socket.write(get + get);
+
+    await waitUntil(() => runningCopyCount() === 2, 'both downloads started');
+    socket.destroy();
+    await waitUntil(() => runningCopyCount() === 0, 'both downloads ended after the client left');
   });
 
   test('blob GET with encoded digest', async () => {

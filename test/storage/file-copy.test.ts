@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { copyFileTo, pooledBufferBytes } from '../../api/storage/file-copy.ts';
+import { copyFileTo, DestinationClosedError, pooledBufferBytes, runningCopyCount } from '../../api/storage/file-copy.ts';
 
 /**
  * Collects what a copy writes. It copies each chunk before calling back, as a
@@ -75,7 +75,7 @@ describe('file copy', () => {
       },
     });
     try {
-      await assert.rejects(copyFileTo(handle, 0, content.length - 1, destination));
+      await assert.rejects(copyFileTo(handle, 0, content.length - 1, destination), DestinationClosedError);
     } finally {
       await handle.close();
     }
@@ -106,22 +106,51 @@ describe('file copy', () => {
     assert.equal(pooledBufferBytes(), pooled - 2 * 1024 * 1024, 'a write that failed may still hold its buffer, so neither goes back');
   });
 
-  test('parallel copies of different ranges each get their own bytes', async () => {
-    const slices: [number, number][] = Array.from({ length: 12 }, (_, index) => [index * 1000, content.length - 1 - index * 7919]);
-    const results = await Promise.all(
-      slices.map(async ([start, end]) => {
-        const handle = await open(file, 'r');
-        const { stream, bytes } = collector();
-        try {
-          await copyFileTo(handle, start, end, stream);
-        } finally {
-          await handle.close();
-        }
-        return bytes;
-      }),
-    );
-    for (const [index, [start, end]] of slices.entries()) {
-      assert.ok(results[index]!.equals(content.subarray(start, end + 1)), `copy ${index} matches bytes ${start} to ${end}`);
+  test('copy ends when the signal aborts', async () => {
+    const handle = await open(file, 'r');
+    // A queued HTTP response: it takes the write but neither calls back nor closes.
+    const stalled = new Writable({ write: () => {} });
+    const closed = new AbortController();
+    try {
+      const copy = copyFileTo(handle, 0, content.length - 1, stalled, closed.signal);
+      setTimeout(() => closed.abort(), 20);
+      await assert.rejects(copy, DestinationClosedError);
+    } finally {
+      await handle.close();
+    }
+    assert.equal(runningCopyCount(), 0);
+  });
+
+  test('waves of parallel copies keep their bytes', async () => {
+    // Waves of 40, 3 and 40 copies start with 256 KiB to 1 MiB reads, and short
+    // ranges take 64 KiB ones, so buffers of several sizes pass through the pool.
+    const waves = [40, 3, 40];
+    for (const [wave, count] of waves.entries()) {
+      const slices: [number, number][] = Array.from({ length: count }, (_, index) =>
+        index % 4 === 0 ? [index * 131, index * 131 + 40_000] : [index * 1000, content.length - 1 - index * 7919],
+      );
+      const results = await Promise.all(slices.map(([start, end]) => copyToSlowCollector(start, end)));
+      for (const [index, [start, end]] of slices.entries()) {
+        assert.ok(results[index]!.equals(content.subarray(start, end + 1)), `wave ${wave}, copy ${index}: bytes ${start} to ${end}`);
+      }
     }
   });
+
+  /** Copies a range to a collector that calls back on a later turn of the event loop, as a busy socket does. */
+  async function copyToSlowCollector(start: number, end: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(Buffer.from(chunk));
+        setImmediate(callback);
+      },
+    });
+    const handle = await open(file, 'r');
+    try {
+      await copyFileTo(handle, start, end, stream);
+    } finally {
+      await handle.close();
+    }
+    return Buffer.concat(chunks);
+  }
 });
