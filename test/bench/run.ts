@@ -167,7 +167,7 @@ async function runThroughput(wharf: BenchRegistry, distribution: BenchRegistry, 
   return [
     `### Push and pull throughput (skopeo copy, ${format(image.bytes / MIB)} MiB in ${sizes.imageLayers} layers)`,
     '',
-    `Median of ${sizes.copyRepeats} runs each. A push is one \`skopeo copy\` from an OCI layout into a new repository, with skopeo's blob info cache cleared first so that every blob is uploaded. A pull copies the first repository into a new OCI layout. The registries alternate, Wharf first: all pushes, then all pulls.`,
+    `Median of ${sizes.copyRepeats} runs each. A push is one \`skopeo copy\` from an OCI layout into a new repository, with skopeo's blob info cache cleared first so that every blob is uploaded. A pull copies the first repository into a new OCI layout. The registries alternate, Wharf first in odd runs and docker-registry first in even ones: all pushes, then all pulls.`,
     '',
     table(['MiB/s', 'Wharf', 'docker-registry', 'Wharf / docker-registry', 'target'], [row('push', ours.pushMiBps, theirs.pushMiBps), row('pull', ours.pullMiBps, theirs.pullMiBps)]),
     '',
