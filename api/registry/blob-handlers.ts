@@ -78,7 +78,8 @@ function isClientHangUp(error: unknown): boolean {
  */
 async function sendFile(context: RegistryContext, digest: string, file: FileHandle, range: ByteRange): Promise<void> {
   const { reply, request } = context;
-  // The connection's end, which a response queued behind another on it does not report itself.
+  // A response queued behind another on a pipelined connection does not report that the
+  // client left, so the socket's 'close' ends the copy.
   const socket = request.raw.socket;
   const connectionClosed = new AbortController();
   const onSocketClose = () => connectionClosed.abort();

@@ -10,7 +10,7 @@ export class BufferPool {
 
   constructor(private readonly limitBytes: number) {}
 
-  /** Bytes of buffers waiting in the pool. */
+  /** The bytes of buffers waiting in the pool. */
   get bytes(): number {
     return this.#bytes;
   }

@@ -11,26 +11,25 @@ const BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 64 * 1024;
 const MAX_CHUNK_BYTES = 1024 * 1024;
 
-/** Buffers of finished copies, kept for the next ones; outside the budget above. */
+/** Buffers of finished copies, kept for the next ones. They do not count against the budget above. */
 const pool = new BufferPool(16 * 1024 * 1024);
 
 let runningCopies = 0;
 
-/** Bytes of read buffers waiting in the pool for the next copies. */
+/** Returns the bytes of read buffers waiting in the pool for the next copies. */
 export function pooledBufferBytes(): number {
   return pool.bytes;
 }
 
-/** Number of copies running now; one that never ends would show here. */
+/** Returns the number of copies running now. A copy that never ends stays in this count. */
 export function runningCopyCount(): number {
   return runningCopies;
 }
 
 /**
  * Returns the read size for a new copy of `length` bytes: the smallest power of
- * two not below `length`, at least 64 KiB, and at most 1 MiB. It halves as more
- * copies run, so that their two buffers each stay within the budget. Powers of
- * two keep the sizes in the pool few.
+ * two not below `length`, from 64 KiB to 1 MiB. It halves as more copies run, so
+ * that their two buffers each stay within the budget.
  */
 function chunkBytes(length: number): number {
   const share = BUFFER_BUDGET_BYTES / (2 * Math.max(1, runningCopies));
@@ -117,7 +116,7 @@ export async function copyFileTo(file: FileHandle, start: number, end: number, d
     }
     await writing;
     destination.end();
-    // Only after success: after a failure a write may still use a buffer, so they are dropped.
+    // Only after success, because after a failure a write may still use a buffer.
     for (const buffer of buffers) pool.give(buffer);
   } finally {
     runningCopies -= 1;

@@ -129,7 +129,7 @@ async function timePull(registry: BenchRegistry, workDir: string, repeat: number
   return seconds;
 }
 
-/** Indexes of `count` registries in the order they copy in round `round`: as given, then reversed, and so on. */
+/** Returns the indexes of `count` registries in their order for round `round`: as given in even rounds, reversed in odd ones. */
 function turnOrder(count: number, round: number): number[] {
   const order = Array.from({ length: count }, (_, index) => index);
   return round % 2 === 0 ? order : order.reverse();
@@ -139,9 +139,9 @@ function turnOrder(count: number, round: number): number[] {
  * Times `skopeo copy` of the image to `copyRepeats` new repositories of each
  * registry, and back from the first one into fresh OCI layouts. skopeo's blob
  * info cache is cleared before each push, so every push uploads every blob.
- * The registries take turns: push to each, again, then pull from each. Each
- * round reverses the order of the one before. A change in the load of the
- * shared machine, or going first, then falls on all of them alike.
+ * The push rounds run first, then the pull rounds. Each round copies once per
+ * registry, in the reverse order of the round before, so a change in the shared
+ * machine's load, or going first, falls on all registries alike.
  * Returns MiB/s over the bytes of every blob, per registry in the given order.
  */
 export async function measureThroughput<const Registries extends readonly BenchRegistry[]>(

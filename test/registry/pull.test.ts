@@ -21,7 +21,7 @@ import { startTestWharf, type TestWharf } from '../support/wharf.ts';
 /** The digest of `hello world`, never pushed, as in the conformance suite. */
 const UNKNOWN_DIGEST = 'sha256:b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9';
 
-/** Waits until `condition` holds, checking every 20 ms, and fails after `timeoutMs`. */
+/** Waits until `condition` returns true, checking every 20 ms, and fails after `timeoutMs`. */
 async function waitUntil(condition: () => boolean, message: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -129,7 +129,7 @@ describe('pull', () => {
     assert.deepEqual(await readBytes(again), large);
   });
 
-  test('pipelined blob GETs end when client leaves', async () => {
+  test('pipelined blob GETs end on hang-up', async () => {
     // Larger than the socket buffers of both ends, so the first response cannot finish while nothing is read.
     const large = randomBytes(32 * 1024 * 1024);
     const digest = await client.pushBlob(repository, large);

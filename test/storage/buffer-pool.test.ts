@@ -25,7 +25,7 @@ describe('buffer pool', () => {
     assert.equal(pool.bytes, 64 * KIB);
   });
 
-  test('full pool drops a buffer of its size', () => {
+  test('full pool rejects same-size buffer', () => {
     const pool = new BufferPool(128 * KIB);
     for (let index = 0; index < 3; index++) pool.give(Buffer.alloc(64 * KIB));
     assert.equal(pool.bytes, 128 * KIB);

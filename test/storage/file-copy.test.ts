@@ -81,7 +81,7 @@ describe('file copy', () => {
     }
   });
 
-  test('copies reuse their buffers and drop those of a failed copy', async () => {
+  test('buffers return after success only', async () => {
     const copyWhole = async (destination: Writable) => {
       const handle = await open(file, 'r');
       try {
@@ -99,7 +99,11 @@ describe('file copy', () => {
     await copyWhole(collector().stream);
     assert.equal(pooledBufferBytes(), pooled, 'the next copy takes them instead of allocating more');
 
-    const failing = new Writable({ write: (_chunk, _encoding, callback) => callback(new Error('connection reset')) });
+    const failing = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(new Error('connection reset'));
+      },
+    });
     // The copy learns of the failure through the write callback; the stream's own 'error' event is not under test.
     failing.on('error', () => {});
     await assert.rejects(copyWhole(failing), /connection reset/);
@@ -108,7 +112,7 @@ describe('file copy', () => {
 
   test('copy ends when the signal aborts', async () => {
     const handle = await open(file, 'r');
-    // A queued HTTP response: it takes the write but neither calls back nor closes.
+    // Like a queued HTTP response, it takes the write but neither calls back nor closes.
     const stalled = new Writable({ write: () => {} });
     const closed = new AbortController();
     try {
