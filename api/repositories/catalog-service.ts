@@ -1,5 +1,5 @@
 import type { SqlQuery } from '../db/client.ts';
-import { type JsonPage, type JsonPageRow, toJsonPage } from '../tags/tag-service.ts';
+import { type JsonPage, type JsonPageRow, toJsonPage } from '../db/json-page.ts';
 
 /**
  * Repository names after $1 that hold an artifact, at most $2, in the projects
